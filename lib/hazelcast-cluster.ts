@@ -1,0 +1,302 @@
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import {
+  checkDns1035Label, checkDns1123Label, checkDnsDomain, checkInteger, checkLabel, checkToken, show,
+} from './validation';
+import { HAZELCAST_VERSION } from './versions';
+
+/** The image of the official Hazelcast Community Edition release whose jar the end-to-end tests run. */
+export const DEFAULT_IMAGE = `docker.io/hazelcast/hazelcast:${HAZELCAST_VERSION}`;
+
+/** Hazelcast's default partition count: a member past this many would own no data. */
+const MAX_REPLICAS = 271;
+/** Memory the JVM needs beside its heap (metaspace, thread stacks, direct buffers, code cache). */
+const MIN_NON_HEAP = Size.mebibytes(256);
+/** Time the JVM gets to exit after Hazelcast's graceful shutdown has given up. */
+const SHUTDOWN_MARGIN = Duration.seconds(30);
+/** The official image's numeric uid/gid of `nobody`, as the Helm chart and the operator use. */
+const RUN_AS_ID = 65534;
+
+export interface HazelcastClusterProps {
+  /**
+   * Name of the cluster: the name of every object, the value of the `name` label the Service and the
+   * Deployment select on, and the Hazelcast cluster name (members of differently named clusters never merge).
+   * @default "hazelcast"
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of every object. Written explicitly so that `kubectl apply -f dist` lands in one place whatever
+   * the current context, and so that the RoleBinding names the right ServiceAccount.
+   * @default "default"
+   */
+  readonly namespace?: string;
+
+  /**
+   * Number of Hazelcast members. 0 parks the cluster (its data is gone); with 1 there is no backup copy and no
+   * PodDisruptionBudget. At most 271, Hazelcast's default partition count.
+   * @default 3
+   */
+  readonly replicas?: number;
+
+  /**
+   * Cluster DNS domain. As in the tutorial it goes into the env var `DNS_DOMAIN`, from which the members derive
+   * the API server address `https://kubernetes.default.svc.$(DNS_DOMAIN)` for discovery.
+   * @default "cluster.local"
+   */
+  readonly dnsDomain?: string;
+
+  /**
+   * Container image of the members.
+   * @default "docker.io/hazelcast/hazelcast:<HAZELCAST_VERSION>" (the Community Edition release in lib/versions.ts)
+   */
+  readonly image?: string;
+
+  /**
+   * Port the members listen on and the Service exposes (named `hazelcast`).
+   * @default 5701
+   */
+  readonly port?: number;
+
+  /**
+   * Memory request and limit of each member container.
+   * @default Size.gibibytes(2)
+   */
+  readonly memoryLimit?: Size;
+
+  /**
+   * JVM heap of each member (`-Xms` and `-Xmx`). Must leave at least 256 MiB of `memoryLimit` to the JVM.
+   * @default - 75% of `memoryLimit`, rounded down to whole MiB
+   */
+  readonly heapSize?: Size;
+
+  /**
+   * CPU request of each member container, in millicores.
+   * @default 500
+   */
+  readonly cpuRequestMillis?: number;
+
+  /**
+   * CPU limit of each member container, in millicores.
+   * @default 2000
+   */
+  readonly cpuLimitMillis?: number;
+
+  /**
+   * How long a stopping member may spend handing its partitions to the others before it gives up
+   * (`hazelcast.graceful.shutdown.max.wait`). The pod's termination grace period is this plus 30 s.
+   * @default Duration.minutes(10)
+   */
+  readonly gracefulShutdownTimeout?: Duration;
+
+  /**
+   * Extra labels for the metadata of every object and of the pods. Selectors stay `name: <name>` only.
+   * @default - none beyond `name` and the `app.kubernetes.io/*` labels
+   */
+  readonly labels?: { readonly [key: string]: string };
+}
+
+/**
+ * A Hazelcast cluster: the tutorial's Service and Deployment, made safe for a current cluster. Members find each
+ * other through Hazelcast's Kubernetes discovery (API mode, by Service name) with a least-privilege Role, shut
+ * down gracefully, roll one at a time, are guarded by a PodDisruptionBudget and pass Pod Security "restricted".
+ */
+export class HazelcastCluster extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly replicas: number;
+  public readonly dnsDomain: string;
+  public readonly image: string;
+  public readonly port: number;
+  public readonly memoryLimit: Size;
+  public readonly heapSize: Size;
+  public readonly cpuRequestMillis: number;
+  public readonly cpuLimitMillis: number;
+  public readonly gracefulShutdownTimeout: Duration;
+
+  /** Labels on every object's metadata and on the pods. */
+  public readonly labels: { readonly [key: string]: string };
+  /** The only label the Service, the Deployment and the PodDisruptionBudget select on. */
+  public readonly selector: { readonly [key: string]: string };
+
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly role: k8s.KubeRole;
+  public readonly roleBinding: k8s.KubeRoleBinding;
+  public readonly service: k8s.KubeService;
+  public readonly deployment: k8s.KubeDeployment;
+  /** Present when there are two or more members. */
+  public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+
+  constructor(scope: Construct, id: string, props: HazelcastClusterProps = {}) {
+    super(scope, id);
+
+    this.name = props.name ?? 'hazelcast';
+    checkDns1035Label('name', this.name);
+    this.namespace = props.namespace ?? 'default';
+    checkDns1123Label('namespace', this.namespace);
+    this.replicas = props.replicas ?? 3;
+    checkInteger('replicas', this.replicas, 0, MAX_REPLICAS,
+      ` (a member past Hazelcast's ${MAX_REPLICAS} partitions would own no data)`);
+    this.dnsDomain = props.dnsDomain ?? 'cluster.local';
+    checkDnsDomain('dnsDomain', this.dnsDomain);
+    this.image = props.image ?? DEFAULT_IMAGE;
+    checkToken('image', this.image, 'an image reference');
+    this.port = props.port ?? 5701;
+    checkInteger('port', this.port, 1, 65535);
+    this.cpuRequestMillis = props.cpuRequestMillis ?? 500;
+    checkInteger('cpuRequestMillis', this.cpuRequestMillis, 1, 1_000_000);
+    this.cpuLimitMillis = props.cpuLimitMillis ?? 2000;
+    checkInteger('cpuLimitMillis', this.cpuLimitMillis, this.cpuRequestMillis, 1_000_000,
+      ` (not below 'cpuRequestMillis' ${this.cpuRequestMillis})`);
+
+    this.memoryLimit = props.memoryLimit ?? Size.gibibytes(2);
+    const memoryMiB = wholeMebibytes('memoryLimit', this.memoryLimit);
+    this.heapSize = props.heapSize ?? Size.mebibytes(Math.floor(memoryMiB * 0.75));
+    const heapMiB = wholeMebibytes('heapSize', this.heapSize);
+    const minNonHeapMiB = MIN_NON_HEAP.toMebibytes();
+    if (heapMiB + minNonHeapMiB > memoryMiB) {
+      throw new Error(`'heapSize' (${heapMiB}Mi) must leave ${minNonHeapMiB}Mi of 'memoryLimit' (${memoryMiB}Mi) `
+        + `to the JVM: raise memoryLimit to at least ${heapMiB + minNonHeapMiB}Mi or lower heapSize`);
+    }
+
+    this.gracefulShutdownTimeout = props.gracefulShutdownTimeout ?? Duration.minutes(10);
+    const shutdownSeconds = this.gracefulShutdownTimeout.toSeconds();
+    checkInteger('gracefulShutdownTimeout (seconds)', shutdownSeconds, 1, 3600);
+
+    this.selector = { name: this.name };
+    const stackLabels = {
+      ...this.selector,
+      'app.kubernetes.io/name': 'hazelcast',
+      'app.kubernetes.io/instance': this.name,
+      'app.kubernetes.io/version': HAZELCAST_VERSION,
+      'app.kubernetes.io/component': 'member',
+      'app.kubernetes.io/managed-by': 'cdk8s',
+    };
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      checkLabel('labels', key, value);
+      if (key in stackLabels) {
+        throw new Error(`'labels' key ${show(key)} is set by the stack (selectors and tooling rely on it); `
+          + `use another key than ${Object.keys(stackLabels).join(', ')}`);
+      }
+    }
+    this.labels = { ...stackLabels, ...props.labels };
+    const metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
+
+    // Discovery asks the API server for the Service's endpoints with the pod's own token; nothing else uses it.
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata,
+      automountServiceAccountToken: false,
+    });
+    this.role = new k8s.KubeRole(this, 'Role', {
+      metadata,
+      rules: [
+        { apiGroups: [''], resources: ['endpoints', 'pods'], verbs: ['get', 'list'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list'] },
+      ],
+    });
+    this.roleBinding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.role.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        selector: this.selector,
+        ports: [{ name: 'hazelcast', port: this.port, targetPort: k8s.IntOrString.fromString('hazelcast') }],
+      },
+    });
+
+    const healthProbe = (path: string) => ({
+      httpGet: { path, port: k8s.IntOrString.fromString('hazelcast') },
+    });
+    const javaOptions = [
+      `-Xms${heapMiB}m`,
+      `-Xmx${heapMiB}m`,
+      // Stopping members hand their partitions over before they leave instead of dropping them.
+      '-Dhazelcast.shutdownhook.policy=GRACEFUL',
+      `-Dhazelcast.graceful.shutdown.max.wait=${shutdownSeconds}`,
+    ];
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        replicas: this.replicas,
+        selector: { matchLabels: this.selector },
+        // One member at a time: a new member joins (and is ready) before an old one leaves.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: { labels: this.labels },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: true,
+            terminationGracePeriodSeconds: shutdownSeconds + SHUTDOWN_MARGIN.toSeconds(),
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: RUN_AS_ID,
+              runAsGroup: RUN_AS_ID,
+              fsGroup: RUN_AS_ID,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [{
+              name: 'hazelcast',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'hazelcast', containerPort: this.port, protocol: 'TCP' }],
+              env: [
+                { name: 'DNS_DOMAIN', value: this.dnsDomain },
+                { name: 'HZ_CLUSTERNAME', value: this.name },
+                { name: 'HZ_NETWORK_PORT_PORT', value: String(this.port) },
+                { name: 'HZ_NETWORK_PORT_AUTOINCREMENT', value: 'false' },
+                { name: 'HZ_NETWORK_JOIN_MULTICAST_ENABLED', value: 'false' },
+                { name: 'HZ_NETWORK_JOIN_KUBERNETES_ENABLED', value: 'true' },
+                { name: 'HZ_NETWORK_JOIN_KUBERNETES_KUBERNETESMASTER', value: 'https://kubernetes.default.svc.$(DNS_DOMAIN)' },
+                { name: 'HZ_NETWORK_JOIN_KUBERNETES_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME', value: this.service.name },
+                { name: 'HZ_NETWORK_RESTAPI_ENABLED', value: 'true' },
+                { name: 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED', value: 'true' },
+                { name: 'JAVA_OPTS', value: javaOptions.join(' ') },
+              ],
+              resources: {
+                requests: { cpu: millicores(this.cpuRequestMillis), memory: k8s.Quantity.fromString(`${memoryMiB}Mi`) },
+                limits: { cpu: millicores(this.cpuLimitMillis), memory: k8s.Quantity.fromString(`${memoryMiB}Mi`) },
+              },
+              // Ready once the member has joined the cluster; alive while its node state is not shut down.
+              readinessProbe: { ...healthProbe('/hazelcast/health/ready'), initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
+              livenessProbe: { ...healthProbe('/hazelcast/health/node-state'), initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 10 },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    });
+
+    // With one member there is nothing to keep available, and a budget of "none may go" would block every drain.
+    if (this.replicas >= 2) {
+      this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
+      });
+    }
+  }
+}
+
+function wholeMebibytes(prop: string, size: Size): number {
+  const mebibytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(mebibytes) || mebibytes <= 0) {
+    throw new Error(`'${prop}' (${show(mebibytes)}Mi) must be a positive whole number of MiB`);
+  }
+  return mebibytes;
+}
+
+function millicores(millis: number): k8s.Quantity {
+  return k8s.Quantity.fromString(millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`);
+}

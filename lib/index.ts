@@ -1,0 +1,2 @@
+export * from './hazelcast-cluster';
+export * from './versions';

@@ -1,0 +1,1 @@
+export const HAZELCAST_VERSION = '5.7.0';
