@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 // The app command that cdk8s.yaml runs: synthesizes main.ts into $CDK8S_OUTDIR (default dist/).
 //
-// It runs the JavaScript that `tsc` compiled into build/, which starts in a fraction of the time ts-node or tsx
-// need. The compiled code can never be stale: build/.source-hash records a hash of every input tsc read
-// (main.ts, lib/, imports/, tsconfig.json, the TypeScript version); when it differs from the sources on disk,
-// this script recompiles before it runs anything.
+// It runs build/app.js, one bundle of main.ts, lib/ and the parts of imports/ they use (npm packages stay
+// outside), which starts in a fraction of the time ts-node or tsx need. The bundle can never be stale:
+// build/app.hash records a hash of every input (main.ts, lib/, imports/, tsconfig.json, the esbuild version);
+// when the sources on disk hash differently, this script rebuilds the bundle (about 0.1 s) before running it.
+// Types are checked by `npm test` (tsc), not here, as with tsx.
 'use strict';
 const { createHash } = require('node:crypto');
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const buildDir = path.join(root, 'build');
-const hashFile = path.join(buildDir, '.source-hash');
+const bundle = path.join(root, 'build', 'app.js');
+const hashFile = path.join(root, 'build', 'app.hash');
 
 function tsFilesUnder(dir) {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -26,7 +26,7 @@ function tsFilesUnder(dir) {
 function sourceHash() {
   const inputs = ['main.ts', 'tsconfig.json', ...tsFilesUnder('lib'), ...tsFilesUnder('imports')].sort();
   const hash = createHash('sha256');
-  hash.update(require('typescript/package.json').version);
+  hash.update(require('esbuild/package.json').version);
   for (const rel of inputs) {
     hash.update(`\0${rel}\0`);
     hash.update(fs.readFileSync(path.join(root, rel)));
@@ -41,14 +41,22 @@ try {
 } catch {
   built = undefined;
 }
-if (built !== wanted) {
-  process.stderr.write(built === undefined ? 'compiling (no build yet)...\n' : 'compiling (sources changed)...\n');
+if (built !== wanted || !fs.existsSync(bundle)) {
+  process.stderr.write(built === undefined ? 'bundling main.ts (no build yet)\n' : 'bundling main.ts (sources changed)\n');
   fs.rmSync(hashFile, { force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
-    cwd: root,
-    stdio: 'inherit',
+  require('esbuild').buildSync({
+    absWorkingDir: root,
+    entryPoints: ['main.ts'],
+    outfile: bundle,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    tsconfig: 'tsconfig.json',
+    logLevel: 'warning',
   });
   fs.writeFileSync(hashFile, wanted);
 }
 
-require(path.join(buildDir, 'main.js'));
+require(bundle);

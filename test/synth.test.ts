@@ -25,7 +25,7 @@ describe('dist/', () => {
       const appCommand = /^app: (.*)$/m.exec(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf-8'))![1];
       expect(appCommand).toBe('node scripts/app.cjs');
       const result = run('app.cjs', root, { CDK8S_OUTDIR: out });
-      expect(result.stderr.replace(/^compiling.*\n/m, '')).toBe('');
+      expect(result.stderr.replace(/^bundling main.ts.*\n/m, '')).toBe('');
       expect(result.code).toBe(0);
       expect(readTree(out)).toEqual(readTree(path.join(root, 'dist')));
     } finally {
@@ -53,7 +53,7 @@ describe('npm run synth in a copy of the project', () => {
     expect(run('synth.cjs', copy).code).toBe(0);
     fs.writeFileSync(mainTs(), fs.readFileSync(mainTs(), 'utf-8').replace('replicas: 3', 'replicas: 5'));
     const result = run('synth.cjs', copy);
-    expect(result.stderr).toContain('compiling (sources changed)');
+    expect(result.stderr).toContain('bundling main.ts (sources changed)');
     expect(result.code).toBe(0);
     expect(distYaml()).toMatch(/^ {2}replicas: 5$/m);
   });
