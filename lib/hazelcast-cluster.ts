@@ -1,8 +1,11 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { createHash } from 'node:crypto';
+import { Duration, Size, SizeRoundingBehavior, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { HazelcastConfig, renderHazelcastConfig } from './hazelcast-config';
 import {
-  checkDns1035Label, checkDns1123Label, checkDnsDomain, checkInteger, checkLabel, checkToken, show,
+  checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkDnsDomain, checkEnvName, checkInteger, checkLabel,
+  checkToken, show,
 } from './validation';
 import { HAZELCAST_VERSION } from './versions';
 
@@ -17,6 +20,8 @@ const MIN_NON_HEAP = Size.mebibytes(256);
 const SHUTDOWN_MARGIN = Duration.seconds(30);
 /** The official image's numeric uid/gid of `nobody`, as the Helm chart and the operator use. */
 const RUN_AS_ID = 65534;
+/** Where the ConfigMap with `hazelcast.yaml` is mounted when `config` is given. */
+const CONFIG_DIR = '/data/hazelcast';
 
 export interface HazelcastClusterProps {
   /**
@@ -95,6 +100,79 @@ export interface HazelcastClusterProps {
    * @default - none beyond `name` and the `app.kubernetes.io/*` labels
    */
   readonly labels?: { readonly [key: string]: string };
+
+  /**
+   * Hazelcast cluster name: members and clients of differently named clusters never join each other.
+   * @default - the `name` prop
+   */
+  readonly clusterName?: string;
+
+  /**
+   * Member configuration (maps, properties) as a typed object, shipped as `hazelcast.yaml` in a ConfigMap. A change
+   * to it changes a checksum annotation on the pods, so the members roll one at a time.
+   * @default - no ConfigMap; Hazelcast's defaults plus what the stack sets
+   */
+  readonly config?: HazelcastConfig;
+
+  /**
+   * More JVM options, after the stack's own. The heap is `heapSize`'s to decide, so -Xmx, -Xms and
+   * -XX:MaxRAMPercentage are refused here.
+   * @default - none
+   */
+  readonly jvmOptions?: string[];
+
+  /**
+   * More environment variables for the member container, after the stack's own (which they cannot replace).
+   * @default - none
+   */
+  readonly env?: { readonly [name: string]: string };
+
+  /**
+   * Names of Secrets to pull the image with.
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * How strongly members are kept off each other's nodes: `preferred` asks the scheduler to spread them, `required`
+   * never puts two on one node (pods stay Pending when nodes run out), `none` leaves it to the scheduler.
+   * @default "preferred"
+   */
+  readonly nodeAntiAffinity?: 'preferred' | 'required' | 'none';
+
+  /**
+   * Zone awareness: spreads members evenly across `topology.kubernetes.io/zone` and makes Hazelcast keep each
+   * backup in another zone than its primary (ZONE_AWARE partition groups). Hazelcast reads a member's zone from
+   * its Node, so this adds the one cluster-scoped permission it needs: a ClusterRole with `get` on `nodes`.
+   * @default false
+   */
+  readonly zoneAware?: boolean;
+
+  /**
+   * Node labels the members must run on.
+   * @default - any node
+   */
+  readonly nodeSelector?: { readonly [key: string]: string };
+
+  /**
+   * Tolerations of the member pods.
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+
+  /**
+   * Prometheus metrics: the official image's JMX exporter on this port, a `metrics` container port, the
+   * `prometheus.io/*` scrape annotations on the pods and a `<name>-metrics` Service.
+   * @default - no metrics
+   */
+  readonly metrics?: { readonly port?: number };
+
+  /**
+   * A NetworkPolicy that admits, on the member port, only the members themselves and pods labelled
+   * `<name>-client: "true"` (and, with metrics on, anyone on the metrics port).
+   * @default false
+   */
+  readonly networkPolicy?: boolean;
 }
 
 /**
@@ -114,6 +192,13 @@ export class HazelcastCluster extends Construct {
   public readonly cpuRequestMillis: number;
   public readonly cpuLimitMillis: number;
   public readonly gracefulShutdownTimeout: Duration;
+  public readonly clusterName: string;
+  public readonly nodeAntiAffinity: 'preferred' | 'required' | 'none';
+  public readonly zoneAware: boolean;
+  /** The port of the metrics endpoint, when metrics are on. */
+  public readonly metricsPort?: number;
+  /** The label (with value "true") that lets a pod through the NetworkPolicy to the members. */
+  public readonly clientLabel: string;
 
   /** Labels on every object's metadata and on the pods. */
   public readonly labels: { readonly [key: string]: string };
@@ -127,6 +212,16 @@ export class HazelcastCluster extends Construct {
   public readonly deployment: k8s.KubeDeployment;
   /** Present when there are two or more members. */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** Present when `config` is given. */
+  public readonly configMap?: k8s.KubeConfigMap;
+  /** Present when `zoneAware` is on. */
+  public readonly nodeReaderRole?: k8s.KubeClusterRole;
+  /** Present when `zoneAware` is on. */
+  public readonly nodeReaderRoleBinding?: k8s.KubeClusterRoleBinding;
+  /** Present when `metrics` is given. */
+  public readonly metricsService?: k8s.KubeService;
+  /** Present when `networkPolicy` is on. */
+  public readonly memberNetworkPolicy?: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: HazelcastClusterProps = {}) {
     super(scope, id);
@@ -164,6 +259,22 @@ export class HazelcastCluster extends Construct {
     const shutdownSeconds = this.gracefulShutdownTimeout.toSeconds();
     checkInteger('gracefulShutdownTimeout (seconds)', shutdownSeconds, 1, 3600);
 
+    this.clusterName = props.clusterName ?? this.name;
+    checkToken('clusterName', this.clusterName, 'a Hazelcast cluster name');
+    this.nodeAntiAffinity = props.nodeAntiAffinity ?? 'preferred';
+    if (!['preferred', 'required', 'none'].includes(this.nodeAntiAffinity)) {
+      throw new Error(`'nodeAntiAffinity' (${show(this.nodeAntiAffinity)}) must be "preferred", "required" or "none"`);
+    }
+    this.zoneAware = props.zoneAware ?? false;
+    if (props.metrics !== undefined) {
+      this.metricsPort = props.metrics.port ?? 8080;
+      checkInteger('metrics.port', this.metricsPort, 1, 65535);
+      if (this.metricsPort === this.port) {
+        throw new Error(`'metrics.port' (${this.metricsPort}) must differ from 'port' (${this.port})`);
+      }
+    }
+    this.clientLabel = `${this.name}-client`;
+
     this.selector = { name: this.name };
     const stackLabels = {
       ...this.selector,
@@ -180,6 +291,8 @@ export class HazelcastCluster extends Construct {
           + `use another key than ${Object.keys(stackLabels).join(', ')}`);
       }
     }
+    for (const [key, value] of Object.entries(props.nodeSelector ?? {})) checkLabel('nodeSelector', key, value);
+    for (const secret of props.imagePullSecrets ?? []) checkDns1123Subdomain('imagePullSecrets', secret);
     this.labels = { ...stackLabels, ...props.labels };
     const metadata = { name: this.name, namespace: this.namespace, labels: this.labels };
 
@@ -200,6 +313,19 @@ export class HazelcastCluster extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.role.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
     });
+    if (this.zoneAware) {
+      // Cluster-scoped, so named after the namespace too: two clusters called "hazelcast" must not share it.
+      const clusterMetadata = { name: `${this.namespace}-${this.name}-node-reader`, labels: this.labels };
+      this.nodeReaderRole = new k8s.KubeClusterRole(this, 'NodeReaderRole', {
+        metadata: clusterMetadata,
+        rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
+      });
+      this.nodeReaderRoleBinding = new k8s.KubeClusterRoleBinding(this, 'NodeReaderRoleBinding', {
+        metadata: clusterMetadata,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.nodeReaderRole.name },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+      });
+    }
 
     this.service = new k8s.KubeService(this, 'Service', {
       metadata,
@@ -208,17 +334,95 @@ export class HazelcastCluster extends Construct {
         ports: [{ name: 'hazelcast', port: this.port, targetPort: k8s.IntOrString.fromString('hazelcast') }],
       },
     });
+    if (this.metricsPort !== undefined) {
+      this.metricsService = new k8s.KubeService(this, 'MetricsService', {
+        metadata: { ...metadata, name: `${this.name}-metrics` },
+        spec: {
+          selector: this.selector,
+          ports: [{ name: 'metrics', port: this.metricsPort, targetPort: k8s.IntOrString.fromString('metrics') }],
+        },
+      });
+    }
 
-    const healthProbe = (path: string) => ({
-      httpGet: { path, port: k8s.IntOrString.fromString('hazelcast') },
-    });
-    const javaOptions = [
+    let configChecksum: string | undefined;
+    if (props.config !== undefined) {
+      const configYaml = Yaml.stringify(renderHazelcastConfig(props.config));
+      configChecksum = createHash('sha256').update(configYaml).digest('hex');
+      this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+        metadata: { ...metadata, name: `${this.name}-config` },
+        data: { 'hazelcast.yaml': configYaml },
+      });
+    }
+
+    const jvmOptions = [
       `-Xms${heapMiB}m`,
       `-Xmx${heapMiB}m`,
       // Stopping members hand their partitions over before they leave instead of dropping them.
       '-Dhazelcast.shutdownhook.policy=GRACEFUL',
       `-Dhazelcast.graceful.shutdown.max.wait=${shutdownSeconds}`,
+      ...(this.configMap ? [`-Dhazelcast.config=${CONFIG_DIR}/hazelcast.yaml`] : []),
+      ...(this.metricsPort !== undefined ? ['-Dhazelcast.jmx=true'] : []),
     ];
+    for (const option of props.jvmOptions ?? []) {
+      checkToken('jvmOptions', option, 'one JVM option');
+      if (/^-Xm[sx]|^-XX:(Max|Min|Initial)RAMPercentage/.test(option)) {
+        throw new Error(`'jvmOptions' (${show(option)}) sizes the heap, which 'heapSize' decides; set heapSize instead`);
+      }
+      if (/^-Dhazelcast\.(shutdownhook\.policy|graceful\.shutdown\.max\.wait|config)=/.test(option)) {
+        throw new Error(`'jvmOptions' (${show(option)}) is set by the stack; use gracefulShutdownTimeout or config`);
+      }
+      jvmOptions.push(option);
+    }
+
+    const env: k8s.EnvVar[] = [
+      { name: 'DNS_DOMAIN', value: this.dnsDomain },
+      { name: 'HZ_CLUSTERNAME', value: this.clusterName },
+      { name: 'HZ_NETWORK_PORT_PORT', value: String(this.port) },
+      { name: 'HZ_NETWORK_PORT_AUTOINCREMENT', value: 'false' },
+      { name: 'HZ_NETWORK_JOIN_MULTICAST_ENABLED', value: 'false' },
+      { name: 'HZ_NETWORK_JOIN_KUBERNETES_ENABLED', value: 'true' },
+      { name: 'HZ_NETWORK_JOIN_KUBERNETES_KUBERNETESMASTER', value: 'https://kubernetes.default.svc.$(DNS_DOMAIN)' },
+      { name: 'HZ_NETWORK_JOIN_KUBERNETES_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME', value: this.service.name },
+      { name: 'HZ_NETWORK_RESTAPI_ENABLED', value: 'true' },
+      { name: 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED', value: 'true' },
+      ...(this.zoneAware ? [
+        // Hazelcast finds its pod (then its node, then the node's zone) by this name.
+        { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'HZ_PARTITIONGROUP_ENABLED', value: 'true' },
+        { name: 'HZ_PARTITIONGROUP_GROUPTYPE', value: 'ZONE_AWARE' },
+      ] : []),
+      ...(this.metricsPort !== undefined ? [{ name: 'PROMETHEUS_PORT', value: String(this.metricsPort) }] : []),
+      { name: 'JAVA_OPTS', value: jvmOptions.join(' ') },
+    ];
+    for (const [name, value] of Object.entries(props.env ?? {})) {
+      checkEnvName('env', name);
+      if (env.some((e) => e.name === name)) {
+        throw new Error(`'env' ${show(name)} is set by the stack; use the prop that decides it`);
+      }
+      env.push({ name, value });
+    }
+
+    const ports: k8s.ContainerPort[] = [{ name: 'hazelcast', containerPort: this.port, protocol: 'TCP' }];
+    if (this.metricsPort !== undefined) ports.push({ name: 'metrics', containerPort: this.metricsPort, protocol: 'TCP' });
+
+    const podAnnotations: Record<string, string> = {
+      ...(configChecksum ? { 'checksum/config': configChecksum } : {}),
+      ...(this.metricsPort !== undefined ? {
+        'prometheus.io/scrape': 'true', 'prometheus.io/port': String(this.metricsPort), 'prometheus.io/path': '/metrics',
+      } : {}),
+    };
+
+    const healthProbe = (path: string) => ({
+      httpGet: { path, port: k8s.IntOrString.fromString('hazelcast') },
+    });
+    const memory = k8s.Quantity.fromString(`${memoryMiB}Mi`);
+    const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: {} }];
+    const volumeMounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+    if (this.configMap) {
+      volumes.push({ name: 'config', configMap: { name: this.configMap.name } });
+      volumeMounts.push({ name: 'config', mountPath: CONFIG_DIR, readOnly: true });
+    }
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
@@ -228,7 +432,10 @@ export class HazelcastCluster extends Construct {
         // One member at a time: a new member joins (and is ready) before an old one leaves.
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         template: {
-          metadata: { labels: this.labels },
+          metadata: {
+            labels: this.labels,
+            ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
+          },
           spec: {
             serviceAccountName: this.serviceAccount.name,
             automountServiceAccountToken: true,
@@ -240,28 +447,25 @@ export class HazelcastCluster extends Construct {
               fsGroup: RUN_AS_ID,
               seccompProfile: { type: 'RuntimeDefault' },
             },
+            affinity: this.affinity(),
+            topologySpreadConstraints: this.zoneAware ? [{
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: this.selector },
+            }] : undefined,
+            nodeSelector: props.nodeSelector,
+            tolerations: props.tolerations,
+            imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
             containers: [{
               name: 'hazelcast',
               image: this.image,
               imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'hazelcast', containerPort: this.port, protocol: 'TCP' }],
-              env: [
-                { name: 'DNS_DOMAIN', value: this.dnsDomain },
-                { name: 'HZ_CLUSTERNAME', value: this.name },
-                { name: 'HZ_NETWORK_PORT_PORT', value: String(this.port) },
-                { name: 'HZ_NETWORK_PORT_AUTOINCREMENT', value: 'false' },
-                { name: 'HZ_NETWORK_JOIN_MULTICAST_ENABLED', value: 'false' },
-                { name: 'HZ_NETWORK_JOIN_KUBERNETES_ENABLED', value: 'true' },
-                { name: 'HZ_NETWORK_JOIN_KUBERNETES_KUBERNETESMASTER', value: 'https://kubernetes.default.svc.$(DNS_DOMAIN)' },
-                { name: 'HZ_NETWORK_JOIN_KUBERNETES_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                { name: 'HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME', value: this.service.name },
-                { name: 'HZ_NETWORK_RESTAPI_ENABLED', value: 'true' },
-                { name: 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED', value: 'true' },
-                { name: 'JAVA_OPTS', value: javaOptions.join(' ') },
-              ],
+              ports,
+              env,
               resources: {
-                requests: { cpu: millicores(this.cpuRequestMillis), memory: k8s.Quantity.fromString(`${memoryMiB}Mi`) },
-                limits: { cpu: millicores(this.cpuLimitMillis), memory: k8s.Quantity.fromString(`${memoryMiB}Mi`) },
+                requests: { cpu: millicores(this.cpuRequestMillis), memory },
+                limits: { cpu: millicores(this.cpuLimitMillis), memory },
               },
               // Ready once the member has joined the cluster; alive while its node state is not shut down.
               readinessProbe: { ...healthProbe('/hazelcast/health/ready'), initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
@@ -271,9 +475,9 @@ export class HazelcastCluster extends Construct {
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ['ALL'] },
               },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              volumeMounts,
             }],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
+            volumes,
           },
         },
       },
@@ -285,6 +489,40 @@ export class HazelcastCluster extends Construct {
         metadata,
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
       });
+    }
+
+    if (props.networkPolicy ?? false) {
+      const memberPort = { port: k8s.IntOrString.fromNumber(this.port), protocol: 'TCP' };
+      this.memberNetworkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata,
+        spec: {
+          podSelector: { matchLabels: this.selector },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [
+                { podSelector: { matchLabels: this.selector } },
+                { podSelector: { matchLabels: { [this.clientLabel]: 'true' } } },
+              ],
+              ports: [memberPort],
+            },
+            ...(this.metricsPort !== undefined
+              ? [{ ports: [{ port: k8s.IntOrString.fromNumber(this.metricsPort), protocol: 'TCP' }] }] : []),
+          ],
+        },
+      });
+    }
+  }
+
+  private affinity(): k8s.Affinity | undefined {
+    const term = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: this.selector } };
+    switch (this.nodeAntiAffinity) {
+      case 'required':
+        return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+      case 'preferred':
+        return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+      default:
+        return undefined;
     }
   }
 }

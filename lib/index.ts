@@ -1,2 +1,3 @@
 export * from './hazelcast-cluster';
+export * from './hazelcast-config';
 export * from './versions';

@@ -68,3 +68,20 @@ export function checkToken(prop: string, value: string, what: string): void {
     throw new Error(`'${prop}' (${show(value)}) must be ${what}: a non-empty string without white space`);
   }
 }
+
+/** A DNS-1123 subdomain: what most object names (Secrets, ConfigMaps) must be. */
+export function checkDns1123Subdomain(prop: string, value: string): void {
+  const ok = typeof value === 'string' && value.length > 0 && value.length <= 253
+    && value.split('.').every((label) => DNS1123_LABEL.test(label));
+  if (!ok) {
+    throw new Error(`'${prop}' (${show(value)}) must be an object name: at most 253 characters of lowercase `
+      + 'letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (a DNS-1123 subdomain)');
+  }
+}
+
+/** An environment variable name as Kubernetes accepts it. */
+export function checkEnvName(prop: string, value: string): void {
+  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value)) {
+    throw new Error(`'${prop}' name ${show(value)} must be letters, digits, '_', '-' and '.', not starting with a digit`);
+  }
+}
