@@ -5,6 +5,6 @@ import { HazelcastCluster } from './lib';
 const app = new App();
 const chart = new Chart(app, 'hazelcast', { disableResourceNameHashes: true });
 
-new HazelcastCluster(chart, 'Hazelcast', { replicas: 3 });
+new HazelcastCluster(chart, 'Hazelcast', { replicas: 3, networkPolicy: true });
 
 app.synth();

@@ -77,6 +77,12 @@ export interface HazelcastClusterProps {
   readonly heapSize?: Size;
 
   /**
+   * Ephemeral storage request and limit of each member container (its logs and the /tmp emptyDir count here).
+   * @default Size.gibibytes(1)
+   */
+  readonly ephemeralStorage?: Size;
+
+  /**
    * CPU request of each member container, in millicores.
    * @default 500
    */
@@ -189,6 +195,7 @@ export class HazelcastCluster extends Construct {
   public readonly port: number;
   public readonly memoryLimit: Size;
   public readonly heapSize: Size;
+  public readonly ephemeralStorage: Size;
   public readonly cpuRequestMillis: number;
   public readonly cpuLimitMillis: number;
   public readonly gracefulShutdownTimeout: Duration;
@@ -254,6 +261,9 @@ export class HazelcastCluster extends Construct {
       throw new Error(`'heapSize' (${heapMiB}Mi) must leave ${minNonHeapMiB}Mi of 'memoryLimit' (${memoryMiB}Mi) `
         + `to the JVM: raise memoryLimit to at least ${heapMiB + minNonHeapMiB}Mi or lower heapSize`);
     }
+
+    this.ephemeralStorage = props.ephemeralStorage ?? Size.gibibytes(1);
+    const ephemeralMiB = wholeMebibytes('ephemeralStorage', this.ephemeralStorage);
 
     this.gracefulShutdownTimeout = props.gracefulShutdownTimeout ?? Duration.minutes(10);
     const shutdownSeconds = this.gracefulShutdownTimeout.toSeconds();
@@ -417,6 +427,7 @@ export class HazelcastCluster extends Construct {
       httpGet: { path, port: k8s.IntOrString.fromString('hazelcast') },
     });
     const memory = k8s.Quantity.fromString(`${memoryMiB}Mi`);
+    const ephemeralStorage = k8s.Quantity.fromString(`${ephemeralMiB}Mi`);
     const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: {} }];
     const volumeMounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
     if (this.configMap) {
@@ -425,7 +436,12 @@ export class HazelcastCluster extends Construct {
     }
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata,
+      metadata: {
+        ...metadata,
+        // kube-score wants imagePullPolicy Always; the image is a pinned release tag, so IfNotPresent is right and
+        // spares a registry round trip on every start (and works where the image is preloaded).
+        annotations: { 'kube-score/ignore': 'container-image-pull-policy' },
+      },
       spec: {
         replicas: this.replicas,
         selector: { matchLabels: this.selector },
@@ -464,8 +480,8 @@ export class HazelcastCluster extends Construct {
               ports,
               env,
               resources: {
-                requests: { cpu: millicores(this.cpuRequestMillis), memory },
-                limits: { cpu: millicores(this.cpuLimitMillis), memory },
+                requests: { 'cpu': millicores(this.cpuRequestMillis), memory, 'ephemeral-storage': ephemeralStorage },
+                limits: { 'cpu': millicores(this.cpuLimitMillis), memory, 'ephemeral-storage': ephemeralStorage },
               },
               // Ready once the member has joined the cluster; alive while its node state is not shut down.
               readinessProbe: { ...healthProbe('/hazelcast/health/ready'), initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },

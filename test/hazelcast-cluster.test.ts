@@ -185,7 +185,10 @@ describe('Pod Security "restricted"', () => {
 describe('resources and heap', () => {
   it('requests and limits 2Gi with a 1536m heap by default', () => {
     const member = container(synth());
-    expect(member.resources).toEqual({ requests: { cpu: '500m', memory: '2048Mi' }, limits: { cpu: '2', memory: '2048Mi' } });
+    expect(member.resources).toEqual({
+      requests: { 'cpu': '500m', 'memory': '2048Mi', 'ephemeral-storage': '1024Mi' },
+      limits: { 'cpu': '2', 'memory': '2048Mi', 'ephemeral-storage': '1024Mi' },
+    });
     expect(envValue(synth(), 'JAVA_OPTS')).toMatch(/^-Xms1536m -Xmx1536m /);
   });
 
@@ -194,6 +197,11 @@ describe('resources and heap', () => {
     expect(container(oneGi).resources.limits.memory).toBe('1024Mi');
     expect(envValue(oneGi, 'JAVA_OPTS')).toMatch(/^-Xms768m -Xmx768m /);
     expect(envValue(synth({ memoryLimit: Size.gibibytes(1), heapSize: Size.mebibytes(512) }), 'JAVA_OPTS')).toMatch(/^-Xms512m -Xmx512m /);
+  });
+
+  it('takes ephemeral storage as a Size', () => {
+    expect(container(synth({ ephemeralStorage: Size.gibibytes(4) })).resources)
+      .toMatchObject({ requests: { 'ephemeral-storage': '4096Mi' }, limits: { 'ephemeral-storage': '4096Mi' } });
   });
 
   it('takes CPU in millicores', () => {
@@ -265,6 +273,7 @@ describe('bad input fails with the prop, the value and what is valid', () => {
     ['memory too small for the heap', { memoryLimit: Size.mebibytes(512), heapSize: Size.mebibytes(512) },
       /'heapSize' \(512Mi\) must leave 256Mi of 'memoryLimit' \(512Mi\) to the JVM: raise memoryLimit to at least 768Mi/],
     ['memory too small for any heap', { memoryLimit: Size.mebibytes(256) }, /'heapSize' \(192Mi\) must leave 256Mi of 'memoryLimit' \(256Mi\)/],
+    ['no ephemeral storage', { ephemeralStorage: Size.mebibytes(0) }, /'ephemeralStorage' \(0Mi\) must be a positive whole number of MiB/],
     ['fractional memory', { memoryLimit: Size.kibibytes(1536) }, /'memoryLimit' \(1\.5Mi\) must be a positive whole number of MiB/],
     ['CPU limit below request', { cpuRequestMillis: 1000, cpuLimitMillis: 500 }, /'cpuLimitMillis' \(500\) must be an integer from 1000 to .*not below 'cpuRequestMillis'/],
     ['zero graceful shutdown', { gracefulShutdownTimeout: Duration.seconds(0) }, /'gracefulShutdownTimeout \(seconds\)' \(0\) must be an integer from 1 to 3600/],
