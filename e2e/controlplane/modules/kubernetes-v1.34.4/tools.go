@@ -1,0 +1,10 @@
+//go:build tools
+
+// Package tools pins the main packages that e2e/controlplane/build.sh builds from this wrapper module.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+)

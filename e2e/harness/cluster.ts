@@ -1,0 +1,159 @@
+// What the scenarios use to act as a user would (kubectl, the synthesized YAML) and to look at the result through
+// real interfaces: the API server, the members' health endpoints, member logs and the official Node.js client.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Chart } from 'cdk8s';
+import { Client } from 'hazelcast-client';
+import { inject } from 'vitest';
+import { HazelcastCluster, HazelcastClusterProps } from '../../lib';
+import { recordFigure } from './figures';
+
+export const root = path.resolve(__dirname, '..', '..');
+
+export function kubectl(args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('kubectl', ['--kubeconfig', inject('kubeconfig'), ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/** Like kubectl(), but resolves with the outcome instead of throwing: for the negative controls. */
+export async function tryKubectl(args: string[], input?: string): Promise<{ ok: boolean; output: string }> {
+  try {
+    return { ok: true, output: await kubectl(args, input) };
+  } catch (e) {
+    return { ok: false, output: (e as Error).message };
+  }
+}
+
+/** The YAML that `npm run synth` would write for a main.ts with these props (same construct, same App.synth). */
+export function synthYaml(props: HazelcastClusterProps): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-e2e-synth-'));
+  try {
+    const app = new App({ outdir });
+    new HazelcastCluster(new Chart(app, 'hazelcast', { disableResourceNameHashes: true }), 'Hazelcast', props);
+    app.synth();
+    return fs.readFileSync(path.join(outdir, 'hazelcast.k8s.yaml'), 'utf-8');
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** A namespace that enforces Pod Security "restricted", as the scenarios' target namespaces all do. */
+export async function createRestrictedNamespace(name: string): Promise<void> {
+  await kubectl(['apply', '-f', '-'], JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: {
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      },
+    },
+  }));
+}
+
+/** Deletes a namespace and waits until its pods (and so their members) are gone. */
+export async function deleteNamespace(name: string): Promise<void> {
+  await tryKubectl(['delete', 'namespace', name, '--wait=true', '--timeout=300s']);
+}
+
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>, intervalMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export interface MemberPod { name: string; ip: string; ready: boolean; uid: string }
+
+/** Pods of a cluster that are running and not being deleted. */
+export async function memberPods(namespace: string, cluster: string): Promise<MemberPod[]> {
+  const list = JSON.parse(await kubectl(['get', 'pods', '-n', namespace, '-l', `name=${cluster}`, '-o', 'json']));
+  return list.items
+    .filter((p: any) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && p.status.podIP)
+    .map((p: any) => ({
+      name: p.metadata.name,
+      ip: p.status.podIP,
+      uid: p.metadata.uid,
+      ready: (p.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    }));
+}
+
+/** The member's own view of the cluster size (the Helm chart's test), or undefined when it does not answer. */
+export async function clusterSizeOf(ip: string, port = 5701): Promise<number | undefined> {
+  try {
+    const res = await fetch(`http://${ip}:${port}/hazelcast/health/cluster-size`, { signal: AbortSignal.timeout(3000) });
+    return res.ok ? Number((await res.text()).trim()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function clusterSafe(ip: string, port = 5701): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${ip}:${port}/hazelcast/health/cluster-safe`, { signal: AbortSignal.timeout(3000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until exactly `size` member pods run, every one is Ready and every one reports cluster-size `size`:
+ * one cluster of all of them. Returns the pods and how long it took.
+ */
+export async function waitForCluster(namespace: string, cluster: string, size: number, timeoutMs = 180_000): Promise<{ pods: MemberPod[]; ms: number }> {
+  const start = Date.now();
+  const pods = await waitFor(`${size} members of ${namespace}/${cluster} in one cluster`, timeoutMs, async () => {
+    const current = await memberPods(namespace, cluster);
+    if (current.length !== size || !current.every((p) => p.ready)) return undefined;
+    const sizes = await Promise.all(current.map((p) => clusterSizeOf(p.ip)));
+    return sizes.every((s) => s === size) ? current : undefined;
+  });
+  return { pods, ms: Date.now() - start };
+}
+
+/** Waits until the cluster's partitions are all backed up (no migration in flight), as seen by every member. */
+export async function waitForClusterSafe(pods: MemberPod[], timeoutMs = 120_000): Promise<void> {
+  await waitFor('cluster safe on every member', timeoutMs, async () => (await Promise.all(pods.map((p) => clusterSafe(p.ip)))).every(Boolean));
+}
+
+export function memberLog(namespace: string, pod: string): string {
+  const file = path.join(inject('runnerLogDir'), `${namespace}_${pod}_hazelcast.log`);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : '';
+}
+
+/** The pid of the member JVM the runner started for a pod (to kill it like a crashed process). */
+export function memberPid(namespace: string, pod: string): number {
+  return Number(fs.readFileSync(path.join(inject('pidDir'), `${namespace}_${pod}`), 'utf-8'));
+}
+
+/** A Hazelcast client (the official npm package) connected to the given members. */
+export async function connectClient(clusterName: string, pods: MemberPod[]): Promise<Client> {
+  return Client.newHazelcastClient({
+    clusterName,
+    network: { clusterMembers: pods.map((p) => `${p.ip}:5701`), smartRouting: true },
+    connectionStrategy: { connectionRetry: { clusterConnectTimeoutMillis: 60_000 } },
+    properties: { 'hazelcast.logging.level': 'WARN' },
+  });
+}
+
+export function figure(name: string, ms: number): void {
+  recordFigure(inject('stateDir'), name, ms);
+}

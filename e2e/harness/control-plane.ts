@@ -1,0 +1,815 @@
+/**
+ * A real Kubernetes control plane for the e2e tests: etcd, kube-apiserver, kube-controller-manager, kube-scheduler
+ * (real binaries built by e2e/controlplane/build.sh) and KWOK as the fake kubelet of one or more Nodes.
+ *
+ * Meant to run INSIDE a network namespace the caller created, with the whole node process under `ip netns exec`:
+ *   ip netns add X; ip netns exec X ip link set lo up; ip netns exec X ip addr add 10.244.0.1/16 dev lo
+ * Every 10.244.x.y is then bindable on lo. etcd listens on 127.0.0.1 (of the namespace), kube-apiserver on
+ * 0.0.0.0:443 and advertises 10.244.0.1, so in-cluster clients can use https://kubernetes.default.svc.cluster.local
+ * (no port) once that name resolves to 10.244.0.1 (the caller's /etc/netns/X/hosts, for instance).
+ *
+ * Identities: admin (CN=kubernetes-admin, O=system:masters) is used by the harness, kubectl() and KWOK;
+ * kube-controller-manager and kube-scheduler get their own certs (system:kube-controller-manager,
+ * system:kube-scheduler) so the bootstrap RBAC applies to them as in a kubeadm cluster, and the controller manager
+ * runs with --use-service-account-credentials.
+ *
+ * Only node: built-ins; works under tsx/vitest as ESM or CJS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as https from 'node:https';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
+const COMPONENTS: Component[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'];
+
+export interface ControlPlaneOptions {
+  /** Directory for certs, kubeconfigs, etcd data, KWOK stages and the logs/ of every component. Created if missing. */
+  stateDir: string;
+  /** Directory holding all five binaries side by side. Default: the build cache of e2e/controlplane/build.sh. */
+  binDir?: string;
+  /** Per-binary override (wins over binDir). */
+  binaries?: Partial<Record<Component, string>>;
+  /** kubectl binary used by kubectl(). Default 'kubectl'. */
+  kubectlBinary?: string;
+  log?: (s: string) => void;
+  /** Address on lo the API server advertises and the Node reports. Default 10.244.0.1. */
+  apiServerIP?: string;
+  /** Default 10.96.0.0/16 (the `kubernetes` Service gets 10.96.0.1). */
+  serviceCIDR?: string;
+  /** Number of KWOK nodes. Node i (1-based) is `hz-e2e-node-<i>`, podCIDR 10.244.<i>.0/24, InternalIP 10.244.0.<i>. Default 1. */
+  nodes?: number;
+  /**
+   * 'kwok' (default): a pod bound to a node gets an IP, phase Running and Ready=True at once (readiness probes are
+   * ignored). 'external': it gets an IP and phase Running, but Ready/ContainersReady stay "False" and containers
+   * ready=false until someone patches the pod's status (e.g. the member runner when Hazelcast is really ready).
+   */
+  podReadiness?: 'kwok' | 'external';
+  /**
+   * 'none' (default): nothing deletes a terminating pod; the member runner finishes deletion like a kubelet.
+   * 'at-deletion-timestamp': KWOK deletes a terminating pod once its deletionTimestamp (delete time + grace period)
+   * has passed - a safety net for tests that delete pods without a runner.
+   */
+  podDeletion?: 'none' | 'at-deletion-timestamp';
+  /** Timeout of each wait step. Default 120 s. */
+  stepTimeoutMs?: number;
+  /** Extra flags per component, appended last. */
+  extraArgs?: Partial<Record<Component, string[]>>;
+}
+
+export interface KubectlResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface KubectlOptions {
+  /** Written to stdin. */
+  input?: string;
+  /** Reject when the exit code is not 0 (default false). */
+  check?: boolean;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ControlPlane {
+  stateDir: string;
+  /** Admin kubeconfig (system:masters), server https://<apiServerIP> (port 443). */
+  kubeconfig: string;
+  apiServerIP: string;
+  /** https://<apiServerIP> */
+  apiServerURL: string;
+  /** CA that signed the API server's serving cert (the content of a pod's ca.crt). */
+  caFile: string;
+  /** Service-account issuer (also the default token audience). */
+  serviceAccountIssuer: string;
+  nodeNames: string[];
+  /** podCIDR per node name. */
+  podCIDRs: Record<string, string>;
+  binaries: Record<Component, string>;
+  /** Log file per component. */
+  logs: Record<Component, string>;
+  /** Pid per component (while running). */
+  pids: Partial<Record<Component, number>>;
+  /** ms since startControlPlane() was called, per step: certs, etcd, kube-apiserver, ..., ready. */
+  timings: Record<string, number>;
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
+  /** SIGTERM every process started (kwok, scheduler, controller-manager, then apiserver, then etcd), SIGKILL after 10 s. */
+  stop(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// helpers
+
+function run(
+  cmd: string,
+  args: string[],
+  opts: { input?: string; cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let timer: NodeJS.Timeout | undefined;
+    if (opts.timeoutMs) {
+      timer = setTimeout(() => {
+        stderr += `\n[harness] ${cmd} timed out after ${opts.timeoutMs} ms, killing pid ${child.pid}`;
+        child.kill('SIGKILL');
+      }, opts.timeoutMs);
+    }
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+async function runOk(cmd: string, args: string[], opts: { cwd?: string; input?: string } = {}): Promise<string> {
+  const r = await run(cmd, args, { ...opts, timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}): ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined | false>,
+  alive?: () => string | undefined,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr = '';
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    const dead = alive?.();
+    if (dead) throw new Error(`${what}: ${dead}`);
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      lastErr = e instanceof Error ? e.message : String(e);
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${lastErr}` : ''}`);
+    await sleep(delay);
+  }
+}
+
+function httpGet(
+  url: string,
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; insecure?: boolean },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const mod = u.protocol === 'https:' ? https : http;
+    const req = mod.get(
+      u,
+      {
+        timeout: 5000,
+        ...(u.protocol === 'https:'
+          ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: !tls?.insecure, agent: false }
+          : { agent: false }),
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+function parseEnvFile(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (m) out[m[1]] = m[2].trim().replace(/^["']|["']$/g, '');
+  }
+  return out;
+}
+
+/** e2e/controlplane/versions.env: via HZ_E2E_VERSIONS_FILE, next to this module, or upwards from the cwd. */
+function findVersionsFile(): string {
+  const candidates: string[] = [];
+  if (process.env.HZ_E2E_VERSIONS_FILE) candidates.push(process.env.HZ_E2E_VERSIONS_FILE);
+  // __dirname exists under CJS (and tsx's CJS mode); under ESM typeof guards against the ReferenceError.
+  if (typeof __dirname !== 'undefined') candidates.push(path.resolve(__dirname, '..', 'controlplane', 'versions.env'));
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    candidates.push(path.join(dir, 'e2e', 'controlplane', 'versions.env'));
+    if (path.dirname(dir) === dir) break;
+  }
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`versions.env not found (looked at ${candidates.join(', ')}); set HZ_E2E_VERSIONS_FILE or binDir`);
+  return found;
+}
+
+/** The cache directory of build.sh. */
+export function e2eCacheDir(): string {
+  return (
+    process.env.HZ_E2E_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'hazelcast-k8s-e2e')
+  );
+}
+
+/** Paths of the binaries: opts.binaries > opts.binDir > build cache keyed by versions.env. */
+export function resolveBinaries(opts: Pick<ControlPlaneOptions, 'binDir' | 'binaries'> = {}): Record<Component, string> {
+  const result = {} as Record<Component, string>;
+  let versions: Record<string, string> | undefined;
+  for (const c of COMPONENTS) {
+    let p = opts.binaries?.[c];
+    if (!p && opts.binDir) p = path.join(opts.binDir, c);
+    if (!p) {
+      versions ??= parseEnvFile(findVersionsFile());
+      const v = c === 'etcd' ? versions.ETCD_VERSION : c === 'kwok' ? versions.KWOK_VERSION : versions.K8S_VERSION;
+      p = path.join(e2eCacheDir(), 'bin', `${c}-${v}`, c);
+    }
+    if (!existsSync(p)) throw new Error(`${c} binary not found at ${p}: run e2e/controlplane/build.sh`);
+    result[c] = p;
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PKI
+
+interface Pki {
+  caCrt: string;
+  caKey: string;
+  apiserverCrt: string;
+  apiserverKey: string;
+  saKey: string;
+  saPub: string;
+  clients: Record<'admin' | 'kcm' | 'scheduler', { crt: string; key: string }>;
+}
+
+async function makePki(dir: string, apiServerIP: string, kubernetesServiceIP: string): Promise<Pki> {
+  await mkdir(dir, { recursive: true });
+  const f = (n: string) => path.join(dir, n);
+  const genKey = (name: string) => runOk('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', f(name)]);
+
+  await Promise.all([genKey('ca.key'), genKey('apiserver.key'), genKey('sa.key'), genKey('admin.key'), genKey('kcm.key'), genKey('scheduler.key')]);
+  await runOk('openssl', ['pkey', '-in', f('sa.key'), '-pubout', '-out', f('sa.pub')]);
+  await runOk('openssl', [
+    'req', '-x509', '-new', '-key', f('ca.key'), '-sha256', '-days', '3650', '-subj', '/CN=hazelcast-e2e-ca',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+    '-out', f('ca.crt'),
+  ]);
+
+  const sign = async (name: string, subj: string, ext: string) => {
+    await writeFile(f(`${name}.ext`), ext);
+    await runOk('openssl', ['req', '-new', '-key', f(`${name}.key`), '-subj', subj, '-out', f(`${name}.csr`)]);
+    await runOk('openssl', [
+      'x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-set_serial',
+      `0x${Buffer.from(name).toString('hex')}${Date.now().toString(16)}`, '-sha256', '-days', '3650',
+      '-extfile', f(`${name}.ext`), '-out', f(`${name}.crt`),
+    ]);
+  };
+  const sans = [
+    'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local',
+    'DNS:localhost', `IP:${kubernetesServiceIP}`, `IP:${apiServerIP}`, 'IP:127.0.0.1',
+  ];
+  const clientExt = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+  await Promise.all([
+    sign('apiserver', '/CN=kube-apiserver',
+      `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`),
+    sign('admin', '/O=system:masters/CN=kubernetes-admin', clientExt),
+    sign('kcm', '/CN=system:kube-controller-manager', clientExt),
+    sign('scheduler', '/CN=system:kube-scheduler', clientExt),
+  ]);
+  return {
+    caCrt: f('ca.crt'), caKey: f('ca.key'), apiserverCrt: f('apiserver.crt'), apiserverKey: f('apiserver.key'),
+    saKey: f('sa.key'), saPub: f('sa.pub'),
+    clients: {
+      admin: { crt: f('admin.crt'), key: f('admin.key') },
+      kcm: { crt: f('kcm.crt'), key: f('kcm.key') },
+      scheduler: { crt: f('scheduler.crt'), key: f('scheduler.key') },
+    },
+  };
+}
+
+async function writeKubeconfig(file: string, server: string, caFile: string, user: string, crt: string, key: string) {
+  const b64 = async (p: string) => (await readFile(p)).toString('base64');
+  await writeFile(
+    file,
+    `apiVersion: v1
+kind: Config
+clusters:
+- name: hazelcast-e2e
+  cluster:
+    server: ${server}
+    certificate-authority-data: ${await b64(caFile)}
+users:
+- name: ${user}
+  user:
+    client-certificate-data: ${await b64(crt)}
+    client-key-data: ${await b64(key)}
+contexts:
+- name: ${user}@hazelcast-e2e
+  context:
+    cluster: hazelcast-e2e
+    user: ${user}
+current-context: ${user}@hazelcast-e2e
+`,
+    { mode: 0o600 },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// KWOK stages (written for this harness after the kwok module's kustomize/stage/{node,pod}/ ones)
+
+function kwokStages(podReadiness: 'kwok' | 'external', podDeletion: 'none' | 'at-deletion-timestamp'): string {
+  const ready = podReadiness === 'kwok' ? 'True' : 'False';
+  const containerReady = podReadiness === 'kwok' ? 'true' : 'false';
+  // Node conditions/addresses: keep what the Node object already has (the harness creates it with addresses and
+  // capacity); NodeConditions gives Ready=True plus the usual pressure conditions as False.
+  const nodeConditions = `
+      conditions:
+      {{ range NodeConditions }}
+      - lastHeartbeatTime: {{ $now | Quote }}
+        lastTransitionTime: {{ $lastTransitionTime | Quote }}
+        message: {{ .message | Quote }}
+        reason: {{ .reason | Quote }}
+        status: {{ .status | Quote }}
+        type: {{ .type | Quote }}
+      {{ end }}`;
+  const docs = [
+    `apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: hz-node-initialize
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Node
+  selector:
+    matchExpressions:
+    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
+      operator: 'NotIn'
+      values: ['True']
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      {{ $lastTransitionTime := or .metadata.creationTimestamp $now }}${nodeConditions}
+      {{ with .status.addresses }}
+      addresses:
+      {{ YAML . 1 }}
+      {{ end }}
+      {{ $kwokVersion := printf "kwok-%s" Version }}
+      nodeInfo:
+        architecture: amd64
+        containerRuntimeVersion: {{ $kwokVersion }}
+        kernelVersion: {{ $kwokVersion }}
+        kubeProxyVersion: {{ $kwokVersion }}
+        kubeletVersion: {{ $kwokVersion }}
+        operatingSystem: linux
+      phase: Running
+`,
+    // With --node-lease-duration-seconds KWOK renews the node Lease itself; this only refreshes the conditions now
+    // and then (as a kubelet does every few minutes when leases are in use).
+    `apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: hz-node-heartbeat
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Node
+  selector:
+    matchExpressions:
+    - key: '.status.phase'
+      operator: 'In'
+      values: ['Running']
+    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
+      operator: 'In'
+      values: ['True']
+  delay:
+    durationMilliseconds: 60000
+    jitterDurationMilliseconds: 90000
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      {{ $lastTransitionTime := or .metadata.creationTimestamp $now }}${nodeConditions}
+`,
+    // A pod bound to a managed node that has no IP yet: IP from the node's podCIDR, phase Running, containers
+    // running; Ready per podReadiness. Runs once per pod (afterwards .status.podIP exists). KWOK's pool hands out
+    // the CIDR's network address (10.244.1.0) first: that one is skipped (it stays taken in the pool).
+    `apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: hz-pod-running
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.podIP'
+      operator: 'DoesNotExist'
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      conditions:
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: PodScheduled
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: Initialized
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "${ready}"
+        type: ContainersReady
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "${ready}"
+        type: Ready
+      {{ range .spec.readinessGates }}
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "${ready}"
+        type: {{ .conditionType | Quote }}
+      {{ end }}
+      containerStatuses:
+      {{ range .spec.containers }}
+      - image: {{ .image | Quote }}
+        name: {{ .name | Quote }}
+        ready: ${containerReady}
+        started: true
+        restartCount: 0
+        state:
+          running:
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+      initContainerStatuses:
+      {{ range .spec.initContainers }}
+      - image: {{ .image | Quote }}
+        name: {{ .name | Quote }}
+        ready: true
+        restartCount: 0
+        state:
+          terminated:
+            exitCode: 0
+            finishedAt: {{ $now | Quote }}
+            reason: Completed
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+      {{ $hostNetwork := or .spec.hostNetwork false }}
+      {{ $podIP := PodIPWith .spec.nodeName $hostNetwork ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
+      {{ if and ( not $hostNetwork ) ( hasSuffix ".0" $podIP ) }}
+      {{ $podIP = PodIPWith .spec.nodeName $hostNetwork ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
+      {{ end }}
+      hostIP: {{ NodeIPWith .spec.nodeName | Quote }}
+      hostIPs:
+      - ip: {{ NodeIPWith .spec.nodeName | Quote }}
+      podIP: {{ $podIP | Quote }}
+      podIPs:
+      - ip: {{ $podIP | Quote }}
+      phase: Running
+      startTime: {{ $now | Quote }}
+`,
+  ];
+  if (podDeletion === 'at-deletion-timestamp') {
+    docs.push(`apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: hz-pod-delete-at-deadline
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'Exists'
+  delay:
+    durationMilliseconds: 0
+    durationFrom:
+      expressionFrom: '.metadata.deletionTimestamp'
+  next:
+    delete: true
+`);
+  }
+  return docs.join('---\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Proc {
+  name: Component;
+  child: ChildProcess;
+  exited: boolean;
+  exitInfo?: string;
+  exitPromise: Promise<void>;
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const t0 = Date.now();
+  const log = opts.log ?? (() => undefined);
+  const stateDir = path.resolve(opts.stateDir);
+  const apiServerIP = opts.apiServerIP ?? '10.244.0.1';
+  const serviceCIDR = opts.serviceCIDR ?? '10.96.0.0/16';
+  const nodeCount = opts.nodes ?? 1;
+  const stepTimeout = opts.stepTimeoutMs ?? 120_000;
+  const kubectlBin = opts.kubectlBinary ?? 'kubectl';
+  const timings: Record<string, number> = {};
+  const mark = (step: string) => {
+    timings[step] = Date.now() - t0;
+    log(`[control-plane] ${step} after ${timings[step]} ms`);
+  };
+
+  const binaries = resolveBinaries(opts);
+  const logDir = path.join(stateDir, 'logs');
+  await mkdir(logDir, { recursive: true });
+  const logs = Object.fromEntries(COMPONENTS.map((c) => [c, path.join(logDir, `${c}.log`)])) as Record<Component, string>;
+
+  const svcBase = serviceCIDR.split('/')[0].split('.').map(Number);
+  const kubernetesServiceIP = [svcBase[0], svcBase[1], svcBase[2], svcBase[3] + 1].join('.');
+  const apiServerURL = `https://${apiServerIP}`;
+  const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
+
+  const procs: Proc[] = [];
+  const pids: Partial<Record<Component, number>> = {};
+  let stopped = false;
+
+  const killAllSync = () => {
+    for (const p of procs) if (!p.exited && p.child.pid) try { process.kill(p.child.pid, 'SIGKILL'); } catch { /* gone */ }
+  };
+  // Safety net: if the node process exits without stop(), do not leave the control plane behind.
+  process.once('exit', killAllSync);
+
+  const stopProc = async (p: Proc, graceMs: number) => {
+    if (p.exited || !p.child.pid) return;
+    try { process.kill(p.child.pid, 'SIGTERM'); } catch { /* gone */ }
+    const killed = await Promise.race([p.exitPromise.then(() => false), sleep(graceMs).then(() => true)]);
+    if (killed && !p.exited) {
+      log(`[control-plane] ${p.name} (pid ${p.child.pid}) ignored SIGTERM for ${graceMs} ms, SIGKILL`);
+      try { process.kill(p.child.pid, 'SIGKILL'); } catch { /* gone */ }
+      await p.exitPromise;
+    }
+  };
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    const byName = (n: Component) => procs.filter((p) => p.name === n);
+    await Promise.all(
+      [...byName('kwok'), ...byName('kube-scheduler'), ...byName('kube-controller-manager')].map((p) => stopProc(p, 10_000)),
+    );
+    for (const p of byName('kube-apiserver')) await stopProc(p, 15_000);
+    for (const p of byName('etcd')) await stopProc(p, 10_000);
+    process.removeListener('exit', killAllSync);
+    log(`[control-plane] stopped (${procs.map((p) => `${p.name}: ${p.exitInfo}`).join(', ')})`);
+  };
+
+  const start = (name: Component, args: string[]): Proc => {
+    const fd = openSync(logs[name], 'a');
+    const fullArgs = [...args, ...(opts.extraArgs?.[name] ?? [])];
+    log(`[control-plane] starting ${name}`);
+    const child = spawn(binaries[name], fullArgs, { stdio: ['ignore', fd, fd], cwd: stateDir });
+    closeSync(fd);
+    const p: Proc = { name, child, exited: false, exitPromise: Promise.resolve() };
+    p.exitPromise = new Promise<void>((resolve) => {
+      child.on('exit', (code, signal) => {
+        p.exited = true;
+        p.exitInfo = signal ? `signal ${signal}` : `exit ${code}`;
+        delete pids[name];
+        if (!stopped) log(`[control-plane] ${name} exited unexpectedly (${p.exitInfo}); see ${logs[name]}`);
+        resolve();
+      });
+      child.on('error', (e) => {
+        p.exited = true;
+        p.exitInfo = `spawn error ${e.message}`;
+        resolve();
+      });
+    });
+    if (child.pid) pids[name] = child.pid;
+    procs.push(p);
+    return p;
+  };
+  const aliveCheck = (p: Proc) => () =>
+    p.exited ? `${p.name} exited (${p.exitInfo}); last log lines:\n${tail(logs[p.name])}` : undefined;
+
+  const kubectl = (args: string[], kopts: KubectlOptions = {}): Promise<KubectlResult> =>
+    run(kubectlBin, ['--kubeconfig', kubeconfig, ...args], {
+      input: kopts.input,
+      timeoutMs: kopts.timeoutMs ?? 60_000,
+      env: kopts.env,
+    }).then((r) => {
+      if (kopts.check && r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+      return r;
+    });
+
+  const kubeconfig = path.join(stateDir, 'admin.kubeconfig');
+  try {
+    // --- PKI and kubeconfigs
+    const pki = await makePki(path.join(stateDir, 'pki'), apiServerIP, kubernetesServiceIP);
+    const kcmKubeconfig = path.join(stateDir, 'controller-manager.kubeconfig');
+    const schedKubeconfig = path.join(stateDir, 'scheduler.kubeconfig');
+    await Promise.all([
+      writeKubeconfig(kubeconfig, apiServerURL, pki.caCrt, 'kubernetes-admin', pki.clients.admin.crt, pki.clients.admin.key),
+      writeKubeconfig(kcmKubeconfig, apiServerURL, pki.caCrt, 'system:kube-controller-manager', pki.clients.kcm.crt, pki.clients.kcm.key),
+      writeKubeconfig(schedKubeconfig, apiServerURL, pki.caCrt, 'system:kube-scheduler', pki.clients.scheduler.crt, pki.clients.scheduler.key),
+    ]);
+    mark('certs');
+
+    // --- etcd (loopback of the namespace; fsync off: test data only)
+    const etcd = start('etcd', [
+      '--name=default',
+      `--data-dir=${path.join(stateDir, 'etcd')}`,
+      '--listen-client-urls=http://127.0.0.1:2379',
+      '--advertise-client-urls=http://127.0.0.1:2379',
+      '--listen-peer-urls=http://127.0.0.1:2380',
+      '--initial-advertise-peer-urls=http://127.0.0.1:2380',
+      '--initial-cluster=default=http://127.0.0.1:2380',
+      '--listen-metrics-urls=http://127.0.0.1:2381',
+      '--unsafe-no-fsync=true',
+      '--log-level=warn',
+    ]);
+    await waitFor('etcd /health', stepTimeout, async () => {
+      const r = await httpGet('http://127.0.0.1:2381/health');
+      return r.status === 200 && r.body.includes('"health":"true"');
+    }, aliveCheck(etcd));
+    mark('etcd');
+
+    // --- kube-apiserver
+    const apiserver = start('kube-apiserver', [
+      '--etcd-servers=http://127.0.0.1:2379',
+      `--advertise-address=${apiServerIP}`,
+      '--bind-address=0.0.0.0',
+      '--secure-port=443',
+      `--tls-cert-file=${pki.apiserverCrt}`,
+      `--tls-private-key-file=${pki.apiserverKey}`,
+      `--client-ca-file=${pki.caCrt}`,
+      // front-proxy settings as kubeadm has them (no aggregated API servers here; the same CA, restricted to
+      // CN=front-proxy-client), so the controller-manager/scheduler delegated authn finds a request-header CA
+      `--requestheader-client-ca-file=${pki.caCrt}`,
+      '--requestheader-allowed-names=front-proxy-client',
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--service-account-issuer=${serviceAccountIssuer}`,
+      `--service-account-key-file=${pki.saPub}`,
+      `--service-account-signing-key-file=${pki.saKey}`,
+      `--service-cluster-ip-range=${serviceCIDR}`,
+      '--authorization-mode=Node,RBAC',
+      // default plugins (incl. ServiceAccount, PodSecurity, DefaultTolerationSeconds, ...) plus NodeRestriction like kubeadm
+      '--enable-admission-plugins=NodeRestriction',
+      '--allow-privileged=true',
+      '--profiling=false',
+      '--v=1',
+    ]);
+    const ca = await readFile(pki.caCrt);
+    const adminCert = await readFile(pki.clients.admin.crt);
+    const adminKey = await readFile(pki.clients.admin.key);
+    await waitFor('kube-apiserver /readyz', stepTimeout, async () => {
+      const r = await httpGet(`${apiServerURL}/readyz`, { ca, cert: adminCert, key: adminKey });
+      if (r.status !== 200) throw new Error(`readyz ${r.status}: ${r.body.slice(0, 500)}`);
+      return true;
+    }, aliveCheck(apiserver));
+    mark('kube-apiserver');
+
+    // --- kube-controller-manager and kube-scheduler
+    const kcm = start('kube-controller-manager', [
+      `--kubeconfig=${kcmKubeconfig}`,
+      `--authentication-kubeconfig=${kcmKubeconfig}`,
+      `--authorization-kubeconfig=${kcmKubeconfig}`,
+      '--leader-elect=false',
+      '--controllers=*',
+      '--use-service-account-credentials=true',
+      `--service-account-private-key-file=${pki.saKey}`,
+      `--root-ca-file=${pki.caCrt}`,
+      `--cluster-signing-cert-file=${pki.caCrt}`,
+      `--cluster-signing-key-file=${pki.caKey}`,
+      `--service-cluster-ip-range=${serviceCIDR}`,
+      '--allocate-node-cidrs=false',
+      '--bind-address=127.0.0.1',
+      '--secure-port=10257',
+      '--profiling=false',
+      '--v=1',
+    ]);
+    const sched = start('kube-scheduler', [
+      `--kubeconfig=${schedKubeconfig}`,
+      `--authentication-kubeconfig=${schedKubeconfig}`,
+      `--authorization-kubeconfig=${schedKubeconfig}`,
+      '--leader-elect=false',
+      '--bind-address=127.0.0.1',
+      '--secure-port=10259',
+      '--profiling=false',
+      '--v=1',
+    ]);
+
+    // --- KWOK
+    const kwokConfig = path.join(stateDir, 'kwok.yaml');
+    await writeFile(kwokConfig, kwokStages(opts.podReadiness ?? 'kwok', opts.podDeletion ?? 'none'));
+    const kwok = start('kwok', [
+      `--kubeconfig=${kubeconfig}`,
+      `--config=${kwokConfig}`,
+      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      `--node-ip=${apiServerIP}`,
+      '--node-lease-duration-seconds=40',
+      '--cidr=10.244.1.0/24',
+      '--server-address=127.0.0.1:10247',
+      '--v=INFO',
+    ]);
+
+    await Promise.all([
+      waitFor('kube-controller-manager /healthz', stepTimeout, async () =>
+        (await httpGet('https://127.0.0.1:10257/healthz', { insecure: true })).status === 200, aliveCheck(kcm)).then(() => mark('kube-controller-manager')),
+      waitFor('kube-scheduler /healthz', stepTimeout, async () =>
+        (await httpGet('https://127.0.0.1:10259/healthz', { insecure: true })).status === 200, aliveCheck(sched)).then(() => mark('kube-scheduler')),
+      waitFor('kwok /healthz', stepTimeout, async () =>
+        (await httpGet('http://127.0.0.1:10247/healthz')).status === 200, aliveCheck(kwok)).then(() => mark('kwok')),
+    ]);
+
+    // --- Nodes
+    const nodeNames: string[] = [];
+    const podCIDRs: Record<string, string> = {};
+    const nodeDocs: string[] = [];
+    for (let i = 1; i <= nodeCount; i++) {
+      const name = `hz-e2e-node-${i}`;
+      const ip = i === 1 ? apiServerIP : `10.244.0.${i}`;
+      nodeNames.push(name);
+      podCIDRs[name] = `10.244.${i}.0/24`;
+      nodeDocs.push(JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name,
+          annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+          labels: {
+            'kubernetes.io/arch': 'amd64',
+            'kubernetes.io/os': 'linux',
+            'kubernetes.io/hostname': name,
+            'type': 'kwok',
+          },
+        },
+        spec: { podCIDR: podCIDRs[name], podCIDRs: [podCIDRs[name]] },
+        status: {
+          addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }],
+          capacity: { cpu: '32', memory: '64Gi', pods: '110', 'ephemeral-storage': '100Gi' },
+          allocatable: { cpu: '32', memory: '64Gi', pods: '110', 'ephemeral-storage': '100Gi' },
+        },
+      }));
+    }
+    await kubectl(['create', '-f', '-'], { input: `{"apiVersion":"v1","kind":"List","items":[${nodeDocs.join(',')}]}`, check: true });
+    mark('nodes-created');
+    for (const name of nodeNames) {
+      await waitFor(`node ${name} Ready, untainted`, stepTimeout, async () => {
+        const r = await kubectl(['get', 'node', name, '-o', 'json']);
+        if (r.code !== 0) throw new Error(r.stderr);
+        const n = JSON.parse(r.stdout);
+        const ready = (n.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+        const taints = n.spec?.taints ?? [];
+        if (!ready || taints.length || n.spec?.unschedulable) throw new Error(`ready=${ready} taints=${JSON.stringify(taints)}`);
+        return true;
+      }, aliveCheck(kwok));
+    }
+    mark('nodes-ready');
+
+    await waitFor('ServiceAccount default/default and ConfigMap default/kube-root-ca.crt', stepTimeout, async () => {
+      const r = await kubectl(['get', '-n', 'default', 'serviceaccount/default', 'configmap/kube-root-ca.crt', '-o', 'name']);
+      if (r.code !== 0) throw new Error(r.stderr);
+      return true;
+    }, aliveCheck(kcm));
+    mark('ready');
+
+    return {
+      stateDir,
+      kubeconfig,
+      apiServerIP,
+      apiServerURL,
+      caFile: pki.caCrt,
+      serviceAccountIssuer,
+      nodeNames,
+      podCIDRs,
+      binaries,
+      logs,
+      pids,
+      timings,
+      kubectl,
+      stop,
+    };
+  } catch (e) {
+    log(`[control-plane] start failed: ${e instanceof Error ? e.message : String(e)}; stopping what was started`);
+    await stop();
+    throw e;
+  }
+}
+
+function tail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
