@@ -1,0 +1,55 @@
+// (e) RBAC: discovery works with exactly the synthesized Role, and without the RoleBinding the members are refused
+// by the API server and each starts alone (the negative control that makes this test able to fail).
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, synthYaml, waitFor, waitForCluster, clusterSizeOf,
+} from '../harness/cluster';
+
+const allowed = 'rbac';
+const refused = 'rbac-missing';
+
+async function can(ns: string, verb: string, resource: string): Promise<string> {
+  const out = await kubectl(['auth', 'can-i', verb, resource, '-n', ns, `--as=system:serviceaccount:${ns}:hazelcast`]).catch((e: Error) => e.message);
+  return /\byes\b/.test(out) && !/\bno\b/.test(out) ? 'yes' : 'no';
+}
+
+describe('RBAC', () => {
+  afterAll(async () => {
+    await deleteNamespace(allowed);
+    await deleteNamespace(refused);
+  });
+
+  it('the ServiceAccount may read exactly what discovery needs, and the members form one cluster', async () => {
+    await createRestrictedNamespace(allowed);
+    await kubectl(['apply', '-f', '-'], synthYaml({ namespace: allowed, replicas: 2 }));
+    const checks = [
+      ['get', 'endpoints', 'yes'], ['list', 'endpoints', 'yes'], ['list', 'pods', 'yes'],
+      ['list', 'endpointslices.discovery.k8s.io', 'yes'],
+      ['watch', 'pods', 'no'], ['create', 'pods', 'no'], ['delete', 'pods', 'no'], ['get', 'secrets', 'no'],
+      ['list', 'configmaps', 'no'], ['get', 'nodes', 'no'], ['list', 'services', 'no'],
+    ];
+    for (const [verb, resource, expected] of checks) {
+      expect(`${verb} ${resource}: ${await can(allowed, verb, resource)}`).toBe(`${verb} ${resource}: ${expected}`);
+    }
+    await waitForCluster(allowed, 'hazelcast', 2);
+  });
+
+  it('negative control: without the RoleBinding, discovery is forbidden and each member is alone', async () => {
+    await createRestrictedNamespace(refused);
+    const docs = synthYaml({ namespace: refused, replicas: 2 }).split(/^---$/m).filter((d) => !/^kind: RoleBinding$/m.test(d));
+    expect(docs.join('---')).not.toMatch(/kind: RoleBinding/);
+    await kubectl(['apply', '-f', '-'], docs.join('---'));
+    expect(await can(refused, 'list', 'endpoints')).toBe('no');
+
+    const pods = await waitFor('2 running members that answer', 180_000, async () => {
+      const current = await memberPods(refused, 'hazelcast');
+      if (current.length !== 2) return undefined;
+      const sizes = await Promise.all(current.map((p) => clusterSizeOf(p.ip)));
+      return sizes.every((s) => s !== undefined) ? current : undefined;
+    });
+    // Give discovery the time it has to find peers (join wait, API retries) and more; they must stay apart.
+    await new Promise((r) => setTimeout(r, 20_000));
+    expect(await Promise.all(pods.map((p) => clusterSizeOf(p.ip)))).toEqual([1, 1]);
+    for (const p of pods) expect(memberLog(refused, p.name)).toMatch(/forbidden|403/i);
+  });
+});
