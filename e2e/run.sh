@@ -39,6 +39,11 @@ cleanup() {
     [[ -n "$pids" ]] && kill -KILL $pids 2>/dev/null || true
   fi
   ip netns delete "$netns" 2>/dev/null || true
+  # The member runner's cgroups (memory and cpu limits of the members), empty once the members are gone.
+  for dir in /sys/fs/cgroup/*/hz-member-runner; do
+    [[ -d "$dir" ]] && find "$dir" -depth -mindepth 1 -type d -exec rmdir {} + 2>/dev/null
+    [[ -d "$dir" ]] && rmdir "$dir" 2>/dev/null
+  done
   if [[ $status -ne 0 || "${E2E_KEEP_STATE:-0}" == 1 ]]; then
     echo "e2e: state and logs kept in $state" >&2
     for log in "$state"/members/*.log; do
@@ -51,14 +56,17 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# A signal ends the run at once (bash runs traps only between commands, so the suite runs in the background).
+trap 'exit 143' TERM INT HUP
 
 ip netns add "$netns"
 ip netns exec "$netns" ip link set lo up
 ip netns exec "$netns" ip addr add 10.244.0.1/16 dev lo
 
-set +e
 E2E_STATE_DIR="$state" E2E_JAR="$jar" E2E_NETNS="$netns" \
-  ip netns exec "$netns" "$root/node_modules/.bin/vitest" run --config e2e/vitest.config.mts "$@"
+  ip netns exec "$netns" "$root/node_modules/.bin/vitest" run --config "${E2E_VITEST_CONFIG:-e2e/vitest.config.mts}" "$@" &
+set +e
+wait $!
 status=$?
 set -e
 exit $status
