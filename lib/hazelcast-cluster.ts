@@ -484,7 +484,9 @@ export class HazelcastCluster extends Construct {
                 limits: { 'cpu': millicores(this.cpuLimitMillis), memory, 'ephemeral-storage': ephemeralStorage },
               },
               // Ready once the member has joined the cluster; alive while its node state is not shut down.
-              readinessProbe: { ...healthProbe('/hazelcast/health/ready'), initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
+              // Readiness is checked every 2 s: a member counts as up (and a rollout moves on) within 2 s of joining,
+              // and 5 misses (10 s, longer than a GC pause) take it out of the Service.
+              readinessProbe: { ...healthProbe('/hazelcast/health/ready'), initialDelaySeconds: 3, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 5 },
               livenessProbe: { ...healthProbe('/hazelcast/health/node-state'), initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 10 },
               securityContext: {
                 allowPrivilegeEscalation: false,

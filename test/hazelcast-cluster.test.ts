@@ -129,6 +129,8 @@ describe('availability and shutdown', () => {
   it('probes readiness on /hazelcast/health/ready and liveness on /hazelcast/health/node-state', () => {
     expect(container(manifests).readinessProbe.httpGet).toEqual({ path: '/hazelcast/health/ready', port: 'hazelcast' });
     expect(container(manifests).livenessProbe.httpGet).toEqual({ path: '/hazelcast/health/node-state', port: 'hazelcast' });
+    // Tuned for convergence (npm run bench:cluster): seen ready within 2 s of joining, out after 10 s of misses.
+    expect(container(manifests).readinessProbe).toMatchObject({ periodSeconds: 2, failureThreshold: 5 });
     expect(envValue(manifests, 'HZ_NETWORK_RESTAPI_ENABLED')).toBe('true');
     expect(envValue(manifests, 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED')).toBe('true');
   });
