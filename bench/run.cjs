@@ -16,10 +16,7 @@ const appCommand = /^app: (.*)$/m.exec(fs.readFileSync(path.join(root, 'cdk8s.ya
 
 // The N-cluster app is bundled like main.ts (outside the timed runs), so it starts the way the app command does.
 const clustersBundle = path.join(scratch, 'clusters-app.js');
-require('esbuild').buildSync({
-  absWorkingDir: root, entryPoints: ['bench/clusters-app.ts'], outfile: clustersBundle, bundle: true,
-  packages: 'external', platform: 'node', format: 'cjs', target: 'node20', nodePaths: [path.join(root, 'node_modules')],
-});
+require('../scripts/bundle.cjs').bundle('bench/clusters-app.ts', clustersBundle);
 // Resolve cdk8s from the project, wherever the bundle sits.
 const nodePath = path.join(root, 'node_modules');
 spawnSync(node, [path.join(root, 'scripts', 'app.cjs')], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: path.join(scratch, 'warm') } });

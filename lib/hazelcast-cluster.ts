@@ -2,18 +2,25 @@ import { createHash } from 'node:crypto';
 import { Duration, Size, SizeRoundingBehavior, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { HazelcastConfig, renderHazelcastConfig } from './hazelcast-config';
+import {
+  HazelcastConfig, JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, renderHazelcastConfig, STACK_PROPERTIES,
+} from './hazelcast-config';
 import {
   checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkDnsDomain, checkEnvName, checkInteger, checkLabel,
   checkToken, show,
 } from './validation';
 import { HAZELCAST_VERSION } from './versions';
 
-/** The image of the official Hazelcast Community Edition release whose jar the end-to-end tests run. */
+/** The official image of the Hazelcast Community Edition release in lib/versions.ts. */
 export const DEFAULT_IMAGE = `docker.io/hazelcast/hazelcast:${HAZELCAST_VERSION}`;
 
-/** Hazelcast's default partition count: a member past this many would own no data. */
-const MAX_REPLICAS = 271;
+/** Hazelcast's default partition count: a member past the partition count would own no data. */
+const DEFAULT_PARTITION_COUNT = 271;
+/** Longest `name`: the names derived from it (`<name>-metrics`, `<name>-client`) must stay within 63 characters. */
+const MAX_NAME_LENGTH = 55;
+/** Port names, shared by the container, the Services and the probes. */
+const MEMBER_PORT_NAME = 'hazelcast';
+const METRICS_PORT_NAME = 'metrics';
 /** Memory the JVM needs beside its heap (metaspace, thread stacks, direct buffers, code cache). */
 const MIN_NON_HEAP = Size.mebibytes(256);
 /** Time the JVM gets to exit after Hazelcast's graceful shutdown has given up. */
@@ -234,12 +241,13 @@ export class HazelcastCluster extends Construct {
     super(scope, id);
 
     this.name = props.name ?? 'hazelcast';
-    checkDns1035Label('name', this.name);
+    checkDns1035Label('name', this.name, MAX_NAME_LENGTH);
     this.namespace = props.namespace ?? 'default';
     checkDns1123Label('namespace', this.namespace);
     this.replicas = props.replicas ?? 3;
-    checkInteger('replicas', this.replicas, 0, MAX_REPLICAS,
-      ` (a member past Hazelcast's ${MAX_REPLICAS} partitions would own no data)`);
+    const partitions = Number(props.config?.properties?.[PARTITION_COUNT_PROPERTY] ?? DEFAULT_PARTITION_COUNT);
+    checkInteger('replicas', this.replicas, 0, partitions,
+      ` (a member past Hazelcast's ${partitions} partitions would own no data)`);
     this.dnsDomain = props.dnsDomain ?? 'cluster.local';
     checkDnsDomain('dnsDomain', this.dnsDomain);
     this.image = props.image ?? DEFAULT_IMAGE;
@@ -266,7 +274,7 @@ export class HazelcastCluster extends Construct {
     const ephemeralMiB = wholeMebibytes('ephemeralStorage', this.ephemeralStorage);
 
     this.gracefulShutdownTimeout = props.gracefulShutdownTimeout ?? Duration.minutes(10);
-    const shutdownSeconds = this.gracefulShutdownTimeout.toSeconds();
+    const shutdownSeconds = this.gracefulShutdownTimeout.toSeconds({ integral: false });
     checkInteger('gracefulShutdownTimeout (seconds)', shutdownSeconds, 1, 3600);
 
     this.clusterName = props.clusterName ?? this.name;
@@ -290,7 +298,8 @@ export class HazelcastCluster extends Construct {
       ...this.selector,
       'app.kubernetes.io/name': 'hazelcast',
       'app.kubernetes.io/instance': this.name,
-      'app.kubernetes.io/version': HAZELCAST_VERSION,
+      // The version is known for the stack's own image only.
+      ...(this.image === DEFAULT_IMAGE ? { 'app.kubernetes.io/version': HAZELCAST_VERSION } : {}),
       'app.kubernetes.io/component': 'member',
       'app.kubernetes.io/managed-by': 'cdk8s',
     };
@@ -325,7 +334,8 @@ export class HazelcastCluster extends Construct {
     });
     if (this.zoneAware) {
       // Cluster-scoped, so named after the namespace too: two clusters called "hazelcast" must not share it.
-      const clusterMetadata = { name: `${this.namespace}-${this.name}-node-reader`, labels: this.labels };
+      // Neither part can contain '.', so no two namespace/name pairs give the same name.
+      const clusterMetadata = { name: `${this.namespace}.${this.name}.node-reader`, labels: this.labels };
       this.nodeReaderRole = new k8s.KubeClusterRole(this, 'NodeReaderRole', {
         metadata: clusterMetadata,
         rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
@@ -341,7 +351,7 @@ export class HazelcastCluster extends Construct {
       metadata,
       spec: {
         selector: this.selector,
-        ports: [{ name: 'hazelcast', port: this.port, targetPort: k8s.IntOrString.fromString('hazelcast') }],
+        ports: [{ name: MEMBER_PORT_NAME, port: this.port, targetPort: k8s.IntOrString.fromString(MEMBER_PORT_NAME) }],
       },
     });
     if (this.metricsPort !== undefined) {
@@ -349,7 +359,7 @@ export class HazelcastCluster extends Construct {
         metadata: { ...metadata, name: `${this.name}-metrics` },
         spec: {
           selector: this.selector,
-          ports: [{ name: 'metrics', port: this.metricsPort, targetPort: k8s.IntOrString.fromString('metrics') }],
+          ports: [{ name: METRICS_PORT_NAME, port: this.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME) }],
         },
       });
     }
@@ -367,6 +377,10 @@ export class HazelcastCluster extends Construct {
     const jvmOptions = [
       `-Xms${heapMiB}m`,
       `-Xmx${heapMiB}m`,
+      // The first member of a new cluster waits this long for peers before it founds the cluster alone (Hazelcast:
+      // 5 s). Discovery lists every pod of the Deployment at once, so 2 s is enough (npm run bench:cluster; the
+      // e2e cold-start scenario checks that exactly one member founds the cluster).
+      `-D${JOIN_WAIT_PROPERTY}=2`,
       // Stopping members hand their partitions over before they leave instead of dropping them.
       '-Dhazelcast.shutdownhook.policy=GRACEFUL',
       `-Dhazelcast.graceful.shutdown.max.wait=${shutdownSeconds}`,
@@ -378,8 +392,9 @@ export class HazelcastCluster extends Construct {
       if (/^-Xm[sx]|^-XX:(Max|Min|Initial)RAMPercentage/.test(option)) {
         throw new Error(`'jvmOptions' (${show(option)}) sizes the heap, which 'heapSize' decides; set heapSize instead`);
       }
-      if (/^-Dhazelcast\.(shutdownhook\.policy|graceful\.shutdown\.max\.wait|config)=/.test(option)) {
-        throw new Error(`'jvmOptions' (${show(option)}) is set by the stack; use gracefulShutdownTimeout or config`);
+      const property = /^-D([^=]+)=/.exec(option)?.[1];
+      if (property !== undefined && property in STACK_PROPERTIES) {
+        throw new Error(`'jvmOptions' (${show(option)}) is set by the stack; it follows ${STACK_PROPERTIES[property]}`);
       }
       jvmOptions.push(option);
     }
@@ -413,8 +428,8 @@ export class HazelcastCluster extends Construct {
       env.push({ name, value });
     }
 
-    const ports: k8s.ContainerPort[] = [{ name: 'hazelcast', containerPort: this.port, protocol: 'TCP' }];
-    if (this.metricsPort !== undefined) ports.push({ name: 'metrics', containerPort: this.metricsPort, protocol: 'TCP' });
+    const ports: k8s.ContainerPort[] = [{ name: MEMBER_PORT_NAME, containerPort: this.port, protocol: 'TCP' }];
+    if (this.metricsPort !== undefined) ports.push({ name: METRICS_PORT_NAME, containerPort: this.metricsPort, protocol: 'TCP' });
 
     const podAnnotations: Record<string, string> = {
       ...(configChecksum ? { 'checksum/config': configChecksum } : {}),
@@ -424,7 +439,7 @@ export class HazelcastCluster extends Construct {
     };
 
     const healthProbe = (path: string) => ({
-      httpGet: { path, port: k8s.IntOrString.fromString('hazelcast') },
+      httpGet: { path, port: k8s.IntOrString.fromString(MEMBER_PORT_NAME) },
     });
     const memory = k8s.Quantity.fromString(`${memoryMiB}Mi`);
     const ephemeralStorage = k8s.Quantity.fromString(`${ephemeralMiB}Mi`);

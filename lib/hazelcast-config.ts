@@ -66,8 +66,23 @@ export interface HazelcastConfig {
   readonly properties?: { readonly [name: string]: string };
 }
 
-/** Properties the stack sets itself; one place decides each. */
-const STACK_PROPERTIES = ['hazelcast.shutdownhook.policy', 'hazelcast.graceful.shutdown.max.wait', 'hazelcast.config'];
+/**
+ * Hazelcast properties the stack sets itself (as -D JVM options), with what decides each: neither
+ * `config.properties` nor `jvmOptions` may set them.
+ */
+export const STACK_PROPERTIES: { readonly [property: string]: string } = {
+  'hazelcast.shutdownhook.policy': 'the gracefulShutdownTimeout prop',
+  'hazelcast.graceful.shutdown.max.wait': 'the gracefulShutdownTimeout prop',
+  'hazelcast.config': 'the config prop',
+  'hazelcast.jmx': 'the metrics prop',
+  'hazelcast.wait.seconds.before.join': 'the stack (tuned for Kubernetes discovery)',
+};
+
+/** How long the first member of a new cluster waits for peers; set by the stack. */
+export const JOIN_WAIT_PROPERTY = 'hazelcast.wait.seconds.before.join';
+
+/** Property that sets the partition count; it also bounds how many members can own data. */
+export const PARTITION_COUNT_PROPERTY = 'hazelcast.partition.count';
 
 /** Checks a config and renders it as the `hazelcast.yaml` document (a plain object, to be serialized as YAML). */
 export function renderHazelcastConfig(config: HazelcastConfig): object {
@@ -80,12 +95,14 @@ export function renderHazelcastConfig(config: HazelcastConfig): object {
     if (!/^hazelcast\.[a-z0-9.-]+$/.test(key)) {
       throw new Error(`'config.properties' key ${show(key)} must be a Hazelcast property such as "hazelcast.partition.count"`);
     }
-    if (STACK_PROPERTIES.includes(key)) {
-      throw new Error(`'config.properties' key ${show(key)} is set by the stack; use the prop that decides it `
-        + '(gracefulShutdownTimeout for the shutdown settings)');
+    if (key in STACK_PROPERTIES) {
+      throw new Error(`'config.properties' key ${show(key)} is set by the stack; it follows ${STACK_PROPERTIES[key]}`);
     }
     if (typeof value !== 'string') {
       throw new Error(`'config.properties' value for ${show(key)} (${show(value)}) must be a string`);
+    }
+    if (key === PARTITION_COUNT_PROPERTY && !/^[1-9]\d{0,5}$/.test(value)) {
+      throw new Error(`'config.properties' value for ${show(key)} (${show(value)}) must be a whole number from 1 to 999999`);
     }
     properties[key] = value;
   }
@@ -108,8 +125,8 @@ function renderMap(name: string, settings: HazelcastMapConfig): object {
   checkInteger(prop('asyncBackupCount'), asyncBackups, 0, 6 - backups, ` (backupCount + asyncBackupCount is at most 6)`);
   const seconds = (key: string, d?: Duration) => {
     if (d === undefined) return undefined;
-    const s = d.toSeconds();
-    checkInteger(prop(key), s, 1, 2_147_483_647, ' seconds');
+    const s = d.toSeconds({ integral: false });
+    checkInteger(`${prop(key)} (seconds)`, s, 1, 2_147_483_647);
     return s;
   };
   const out: Record<string, unknown> = { 'backup-count': backups, 'async-backup-count': asyncBackups };
@@ -124,6 +141,14 @@ function renderMap(name: string, settings: HazelcastMapConfig): object {
     out['in-memory-format'] = settings.inMemoryFormat;
   }
   if (settings.eviction !== undefined) {
+    const policies = ['LRU', 'LFU', 'RANDOM'];
+    const sizePolicies = ['PER_NODE', 'PER_PARTITION', 'USED_HEAP_PERCENTAGE', 'USED_HEAP_SIZE', 'FREE_HEAP_PERCENTAGE', 'FREE_HEAP_SIZE'];
+    if (!policies.includes(settings.eviction.policy)) {
+      throw new Error(`'${prop('eviction.policy')}' (${show(settings.eviction.policy)}) must be one of ${policies.join(', ')}`);
+    }
+    if (!sizePolicies.includes(settings.eviction.maxSizePolicy)) {
+      throw new Error(`'${prop('eviction.maxSizePolicy')}' (${show(settings.eviction.maxSizePolicy)}) must be one of ${sizePolicies.join(', ')}`);
+    }
     checkInteger(prop('eviction.size'), settings.eviction.size, 1, 2_147_483_647);
     out.eviction = {
       'eviction-policy': settings.eviction.policy,

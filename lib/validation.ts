@@ -19,10 +19,10 @@ export function checkInteger(prop: string, value: number, min: number, max: numb
   }
 }
 
-/** A DNS-1035 label: what a Service name must be, and so every name this stack derives from it. */
-export function checkDns1035Label(prop: string, value: string): void {
-  if (typeof value !== 'string' || value.length > 63 || !DNS1035_LABEL.test(value)) {
-    throw new Error(`'${prop}' (${show(value)}) must be at most 63 characters of lowercase letters, digits and '-', `
+/** A DNS-1035 label (what a Service name must be), at most `maxLength` characters. */
+export function checkDns1035Label(prop: string, value: string, maxLength = 63): void {
+  if (typeof value !== 'string' || value.length > maxLength || !DNS1035_LABEL.test(value)) {
+    throw new Error(`'${prop}' (${show(value)}) must be at most ${maxLength} characters of lowercase letters, digits and '-', `
       + 'starting with a letter and ending with a letter or digit (a DNS-1035 label, as Service names are)');
   }
 }

@@ -1,24 +1,7 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { HazelcastCluster, HazelcastClusterProps, HAZELCAST_VERSION } from '../lib';
-
-type Manifest = { apiVersion: string; kind: string; metadata: any; spec?: any; [key: string]: any };
-
-function synth(props: HazelcastClusterProps = {}): Manifest[] {
-  const chart = Testing.chart();
-  new HazelcastCluster(chart, 'Hazelcast', props);
-  return Testing.synth(chart) as Manifest[];
-}
-
-function byKind(manifests: Manifest[], kind: string): Manifest {
-  const found = manifests.filter((m) => m.kind === kind);
-  expect(found, `exactly one ${kind}`).toHaveLength(1);
-  return found[0];
-}
-
-const container = (manifests: Manifest[]) => byKind(manifests, 'Deployment').spec.template.spec.containers[0];
-const env = (manifests: Manifest[]) => container(manifests).env as Array<{ name: string; value?: string; valueFrom?: any }>;
-const envValue = (manifests: Manifest[], name: string) => env(manifests).find((e) => e.name === name)?.value;
+import { DEFAULT_IMAGE, HazelcastClusterProps, HAZELCAST_VERSION } from '../lib';
+import { byKind, container, env, envValue, Manifest, synth } from './util';
 
 describe('the default stack', () => {
   const manifests = synth();
@@ -146,6 +129,10 @@ describe('availability and shutdown', () => {
     expect(byKind(shorter, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(120);
   });
 
+  it('lets the first member of a new cluster wait 2 s for peers (Hazelcast: 5 s)', () => {
+    expect(envValue(manifests, 'JAVA_OPTS')).toContain('-Dhazelcast.wait.seconds.before.join=2');
+  });
+
   it('rolls one member at a time: a new one is up before an old one goes', () => {
     expect(byKind(manifests, 'Deployment').spec.strategy).toEqual({
       type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
@@ -221,10 +208,6 @@ describe('changing replicas changes replicas, and only what depends on it', () =
     expect(byKind(five, 'Deployment').spec.replicas).toBe(5);
     expect(withoutReplicas(five)).toEqual(withoutReplicas(three));
   });
-
-  it('3 -> 1 also drops the PodDisruptionBudget', () => {
-    expect(synth({ replicas: 1 }).map((m) => m.kind)).not.toContain('PodDisruptionBudget');
-  });
 });
 
 describe('other props', () => {
@@ -242,6 +225,19 @@ describe('other props', () => {
     expect(envValue(manifests, 'HZ_NETWORK_PORT_PORT')).toBe('5801');
     expect(container(manifests).ports[0].containerPort).toBe(5801);
     expect(byKind(manifests, 'Service').spec.ports[0].port).toBe(5801);
+  });
+
+  it('labels the version only for the stack\'s own image', () => {
+    expect(byKind(synth(), 'Deployment').metadata.labels['app.kubernetes.io/version']).toBe(HAZELCAST_VERSION);
+    expect(synth().map((m) => m.metadata.labels['app.kubernetes.io/version'])).not.toContain(undefined);
+    const custom = synth({ image: 'registry.example/hz:custom' });
+    expect(container(custom).image).toBe('registry.example/hz:custom');
+    expect(custom.some((m) => 'app.kubernetes.io/version' in m.metadata.labels)).toBe(false);
+    expect(DEFAULT_IMAGE).toBe(`docker.io/hazelcast/hazelcast:${HAZELCAST_VERSION}`);
+  });
+
+  it('a configured partition count raises the replica limit with it', () => {
+    expect(byKind(synth({ replicas: 300, config: { properties: { 'hazelcast.partition.count': '1009' } } }), 'Deployment').spec.replicas).toBe(300);
   });
 
   it('extra labels land on metadata and pods, never in selectors', () => {
@@ -263,7 +259,9 @@ describe('bad input fails with the prop, the value and what is valid', () => {
     ['uppercase name', { name: 'Hazelcast' }, /'name' \("Hazelcast"\) must be .*DNS-1035 label/],
     ['name starting with a digit', { name: '1hz' }, /'name' \("1hz"\)/],
     ['empty name', { name: '' }, /'name' \(""\)/],
-    ['too long name', { name: 'h'.repeat(64) }, /'name' \("h{64}"\) must be at most 63 characters/],
+    ['too long name (names derived from it would pass 63)', { name: 'h'.repeat(56) }, /'name' \("h{56}"\) must be at most 55 characters/],
+    ['more replicas than a configured partition count', { replicas: 8, config: { properties: { 'hazelcast.partition.count': '7' } } }, /'replicas' \(8\) must be an integer from 0 to 7 \(a member past Hazelcast's 7 partitions/],
+    ['graceful shutdown in fractions of a second', { gracefulShutdownTimeout: Duration.millis(1500) }, /'gracefulShutdownTimeout \(seconds\)' \(1\.5\) must be an integer from 1 to 3600/],
     ['namespace with underscore', { namespace: 'my_ns' }, /'namespace' \("my_ns"\) must be .*DNS-1123 label/],
     ['DNS domain with a trailing dot', { dnsDomain: 'cluster.local.' }, /'dnsDomain' \("cluster\.local\."\) must be a DNS domain/],
     ['DNS domain with a space', { dnsDomain: 'cluster local' }, /'dnsDomain' \("cluster local"\)/],

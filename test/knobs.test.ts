@@ -1,18 +1,10 @@
 // The Helm chart's knobs, typed: each prop changes what it names, and refuses what would break the stack.
 import { createHash } from 'node:crypto';
-import { Duration, Testing, Yaml } from 'cdk8s';
+import { Duration, Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { HazelcastCluster, HazelcastClusterProps } from '../lib';
+import { byKind, container as member, envValue, podSpec, synth } from './util';
 
-function synth(props: HazelcastClusterProps = {}): any[] {
-  const chart = Testing.chart();
-  new HazelcastCluster(chart, 'Hazelcast', props);
-  return Testing.synth(chart);
-}
-const find = (ms: any[], kind: string, name = 'hazelcast') => ms.find((m) => m.kind === kind && m.metadata.name === name);
-const podSpec = (ms: any[]) => find(ms, 'Deployment').spec.template.spec;
-const member = (ms: any[]) => podSpec(ms).containers[0];
-const envValue = (ms: any[], name: string) => member(ms).env.find((e: any) => e.name === name)?.value;
+const find = (ms: any[], kind: string, name = 'hazelcast') => byKind(ms, kind, name);
 
 describe('clusterName', () => {
   it('sets HZ_CLUSTERNAME apart from the object names', () => {
@@ -70,7 +62,11 @@ describe('config', () => {
     [{ maps: { m: { backupCount: 7 } } }, /'config\.maps\["m"\]\.backupCount' \(7\) must be an integer from 0 to 6/],
     [{ maps: { m: { backupCount: 4, asyncBackupCount: 3 } } }, /'config\.maps\["m"\]\.asyncBackupCount' \(3\) must be an integer from 0 to 2/],
     [{ maps: { 'a b': {} } }, /'config\.maps' name "a b"/],
-    [{ properties: { 'hazelcast.shutdownhook.policy': 'TERMINATE' } }, /'config\.properties' key "hazelcast\.shutdownhook\.policy" is set by the stack/],
+    [{ properties: { 'hazelcast.shutdownhook.policy': 'TERMINATE' } }, /'config\.properties' key "hazelcast\.shutdownhook\.policy" is set by the stack; it follows the gracefulShutdownTimeout prop/],
+    [{ properties: { 'hazelcast.jmx': 'false' } }, /'config\.properties' key "hazelcast\.jmx" is set by the stack; it follows the metrics prop/],
+    [{ properties: { 'hazelcast.partition.count': 'many' } }, /'config\.properties' value for "hazelcast\.partition\.count" \("many"\) must be a whole number/],
+    [{ maps: { m: { timeToLive: Duration.millis(2500) } } }, /'config\.maps\["m"\]\.timeToLive \(seconds\)' \(2\.5\) must be an integer from 1/],
+    [{ maps: { m: { eviction: { policy: 'FIFO', maxSizePolicy: 'PER_NODE', size: 1 } } } }, /'config\.maps\["m"\]\.eviction\.policy' \("FIFO"\) must be one of LRU, LFU, RANDOM/],
     [{ properties: { 'partition.count': '7' } }, /'config\.properties' key "partition\.count" must be a Hazelcast property/],
   ])('refuses %j', (bad, message) => {
     expect(() => synth({ config: bad as any })).toThrowError(message);
@@ -85,7 +81,9 @@ describe('jvmOptions and env', () => {
   it.each([
     ['-Xmx4g', /'jvmOptions' \("-Xmx4g"\) sizes the heap, which 'heapSize' decides/],
     ['-XX:MaxRAMPercentage=50', /sizes the heap/],
-    ['-Dhazelcast.shutdownhook.policy=TERMINATE', /is set by the stack/],
+    ['-Dhazelcast.shutdownhook.policy=TERMINATE', /is set by the stack; it follows the gracefulShutdownTimeout prop/],
+    ['-Dhazelcast.jmx=false', /is set by the stack; it follows the metrics prop/],
+    ['-Dhazelcast.wait.seconds.before.join=5', /is set by the stack; it follows the stack \(tuned for Kubernetes discovery\)/],
     ['-Da=1 -Db=2', /'jvmOptions' \("-Da=1 -Db=2"\) must be one JVM option/],
   ])('refuses %s', (option, message) => {
     expect(() => synth({ jvmOptions: [option] })).toThrowError(message);
@@ -133,11 +131,11 @@ describe('zoneAware', () => {
   });
 
   it('adds exactly one cluster-scoped permission: get on nodes, bound to its own ServiceAccount', () => {
-    const role = ms.find((m) => m.kind === 'ClusterRole');
-    expect(role.metadata.name).toBe('caching-hazelcast-node-reader');
+    const role = byKind(ms, 'ClusterRole');
+    expect(role.metadata.name).toBe('caching.hazelcast.node-reader');
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]);
-    const binding = ms.find((m) => m.kind === 'ClusterRoleBinding');
-    expect(binding.roleRef.name).toBe('caching-hazelcast-node-reader');
+    const binding = byKind(ms, 'ClusterRoleBinding');
+    expect(binding.roleRef.name).toBe('caching.hazelcast.node-reader');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'hazelcast', namespace: 'caching' }]);
   });
 

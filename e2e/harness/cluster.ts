@@ -31,17 +31,22 @@ export async function tryKubectl(args: string[], input?: string): Promise<{ ok: 
   }
 }
 
-/** The YAML that `npm run synth` would write for a main.ts with these props (same construct, same App.synth). */
-export function synthYaml(props: HazelcastClusterProps): string {
+/** The YAML an app writes whose chart `build` fills (same App.synth as `npm run synth`). */
+export function synthApp(build: (chart: Chart) => void): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-e2e-synth-'));
   try {
     const app = new App({ outdir });
-    new HazelcastCluster(new Chart(app, 'hazelcast', { disableResourceNameHashes: true }), 'Hazelcast', props);
+    build(new Chart(app, 'stack', { disableResourceNameHashes: true }));
     app.synth();
-    return fs.readFileSync(path.join(outdir, 'hazelcast.k8s.yaml'), 'utf-8');
+    return fs.readFileSync(path.join(outdir, 'stack.k8s.yaml'), 'utf-8');
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The YAML that `npm run synth` would write for a main.ts with these props. */
+export function synthYaml(props: HazelcastClusterProps): string {
+  return synthApp((chart) => new HazelcastCluster(chart, 'Hazelcast', props));
 }
 
 /** A namespace that enforces Pod Security "restricted", as the scenarios' target namespaces all do. */

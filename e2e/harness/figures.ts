@@ -8,7 +8,8 @@ export function recordFigure(stateDir: string, figure: string, ms: number): void
   console.log(`FIGURE ${figure}: ${(ms / 1000).toFixed(1)} s`);
 }
 
-export function printFigures(file: string): void {
+export function printFigures(stateDir: string): void {
+  const file = `${stateDir}/figures.jsonl`;
   if (!fs.existsSync(file)) return;
   const figures = fs.readFileSync(file, 'utf-8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Figure);
   console.log('\ne2e figures (seconds)');

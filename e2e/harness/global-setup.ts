@@ -8,7 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { startControlPlane } from './control-plane';
 import { kubectlFromKubeconfig, PodRunner } from './member-runner';
 import { ReadinessProber } from './readiness-prober';
-import { printFigures } from './figures';
+import { printFigures, recordFigure } from './figures';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,8 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     podReadiness: 'external',
     log,
   });
-  const figuresFile = path.join(stateDir, 'figures.jsonl');
-  fs.appendFileSync(figuresFile, `${JSON.stringify({ figure: 'control plane start (etcd to node Ready)', ms: controlPlane.timings.ready ?? Math.max(...Object.values(controlPlane.timings)) })}\n`);
+  recordFigure(stateDir, 'control plane start (certificates to node Ready)', controlPlane.timings.ready);
 
   const kubectl = kubectlFromKubeconfig(controlPlane.kubeconfig);
   const workDir = path.join(stateDir, 'members');
@@ -67,6 +66,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     prober.stop();
     await runner.shutdown(5);
     await controlPlane.stop();
-    printFigures(figuresFile);
+    printFigures(stateDir);
   };
 }

@@ -68,7 +68,8 @@ export function imageEnv(javaHome: string): Record<string, string> {
 /** Main class `hz start` ends up in (HazelcastServerCommandLine#start calls it with no args). */
 export const MEMBER_MAIN_CLASS = 'com.hazelcast.core.server.HazelcastMemberStarter';
 
-const CGROUP_PARENT = 'hz-member-runner';
+// One parent per run (e2e/run.sh names it after its pid), so that concurrent runs never touch each other's cgroups.
+const CGROUP_PARENT = process.env.E2E_CGROUP_PARENT ?? 'hz-member-runner';
 
 // ---------------------------------------------------------------------------------------------
 // Minimal Kubernetes types (only what the runner reads)

@@ -58,10 +58,17 @@ export class ReadinessProber {
         if (!st) {
           st = { nextAt: h.startedAt + (probe?.initialDelaySeconds ?? 0) * 1000, successes: 0, failures: 0, inFlight: false };
           this.states.set(id, st);
-          // A container without a readiness probe is ready as soon as it runs.
-          if (!probe) void this.setReady(h, st, true);
         }
-        if (!probe || st.inFlight || now < st.nextAt) continue;
+        if (st.inFlight || now < st.nextAt) continue;
+        if (!probe) {
+          // A container without a readiness probe is ready as soon as it runs (retried until the patch lands).
+          if (st.ready !== true) {
+            st.inFlight = true;
+            st.nextAt = now + 1000;
+            void this.setReady(h, st, true).finally(() => { st!.inFlight = false; });
+          }
+          continue;
+        }
         st.inFlight = true;
         st.nextAt = now + (probe.periodSeconds ?? 10) * 1000;
         void this.probeOnce(h, probe, container?.ports ?? []).then(async (ok) => {

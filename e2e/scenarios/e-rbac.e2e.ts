@@ -2,15 +2,19 @@
 // by the API server and each starts alone (the negative control that makes this test able to fail).
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, synthYaml, waitFor, waitForCluster, clusterSizeOf,
+  clusterSizeOf, createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, synthYaml, tryKubectl, waitFor,
+  waitForCluster,
 } from '../harness/cluster';
 
 const allowed = 'rbac';
 const refused = 'rbac-missing';
 
-async function can(ns: string, verb: string, resource: string): Promise<string> {
-  const out = await kubectl(['auth', 'can-i', verb, resource, '-n', ns, `--as=system:serviceaccount:${ns}:hazelcast`]).catch((e: Error) => e.message);
-  return /\byes\b/.test(out) && !/\bno\b/.test(out) ? 'yes' : 'no';
+/** `kubectl auth can-i` as the ServiceAccount: exit 0 and "yes", or exit 1 and "no"; anything else is an error. */
+async function can(ns: string, verb: string, resource: string): Promise<'yes' | 'no'> {
+  const result = await tryKubectl(['auth', 'can-i', verb, resource, '-n', ns, `--as=system:serviceaccount:${ns}:hazelcast`]);
+  if (result.ok && result.output.trim() === 'yes') return 'yes';
+  if (!result.ok && /^no\b/m.test(result.output)) return 'no';
+  throw new Error(`kubectl auth can-i ${verb} ${resource}: ${result.output}`);
 }
 
 describe('RBAC', () => {

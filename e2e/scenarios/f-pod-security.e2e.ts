@@ -12,8 +12,7 @@ describe('Pod Security restricted', () => {
     await createRestrictedNamespace(ns);
     const labels = JSON.parse(await kubectl(['get', 'namespace', ns, '-o', 'json'])).metadata.labels;
     expect(labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    const out = await kubectl(['apply', '-f', '-'], synthYaml({ namespace: ns, replicas: 2 }));
-    expect(out).not.toMatch(/would violate PodSecurity/);
+    await kubectl(['apply', '-f', '-'], synthYaml({ namespace: ns, replicas: 2 }));
     await waitForCluster(ns, 'hazelcast', 2);
     const events = await kubectl(['get', 'events', '-n', ns, '--field-selector', 'reason=FailedCreate', '-o', 'name']);
     expect(events.trim()).toBe('');
