@@ -8,7 +8,7 @@
 # 4. on exit, success or not: stops every process left in the namespace, deletes it, and removes the state
 #    directory (kept, with every log, when E2E_KEEP_STATE=1 or a test failed).
 #
-# Needs root (network namespaces, mount namespaces for the members), Go, Java 17+ and Maven.
+# Needs root (network namespaces, mount namespaces for the members), Go, Java (Temurin 25, as in the 5.7 image) and Maven.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

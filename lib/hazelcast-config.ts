@@ -60,7 +60,9 @@ export interface HazelcastConfig {
   readonly maps?: { readonly [name: string]: HazelcastMapConfig };
 
   /**
-   * Hazelcast properties (`hazelcast.*`), e.g. `hazelcast.partition.count`.
+   * Hazelcast properties (`hazelcast.*`), e.g. `hazelcast.partition.count`. Set the partition count before the
+   * cluster first starts: members with different partition counts never join each other, so changing it later
+   * starts a new, empty cluster. It also bounds `replicas`.
    * @default - none
    */
   readonly properties?: { readonly [name: string]: string };

@@ -65,8 +65,17 @@ export async function createRestrictedNamespace(name: string): Promise<void> {
   }));
 }
 
-/** Deletes a namespace and waits until its pods (and so their members) are gone. */
+/**
+ * Deletes what the scenarios create in a namespace, waits until its pods (and so their members) are gone, then
+ * deletes the namespace. The objects go first because the namespace controller, on finding pods still
+ * terminating, checks again only after their grace period (630 s with the stack's default), however soon the pods
+ * are actually gone: deleting the namespace first leaves it Terminating for minutes, on any cluster.
+ */
 export async function deleteNamespace(name: string): Promise<void> {
+  await tryKubectl(['delete', 'deployments,replicasets,services,poddisruptionbudgets,configmaps,roles,rolebindings,serviceaccounts',
+    '-n', name, '-l', 'app.kubernetes.io/managed-by=cdk8s', '--wait=true', '--timeout=300s']);
+  await waitFor(`the pods of ${name} to be gone`, 300_000, async () =>
+    JSON.parse(await kubectl(['get', 'pods', '-n', name, '-o', 'json'])).items.length === 0);
   await tryKubectl(['delete', 'namespace', name, '--wait=true', '--timeout=300s']);
 }
 
