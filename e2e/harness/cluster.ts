@@ -18,6 +18,8 @@ export function kubectl(args: string[], input?: string): Promise<string> {
       if (err) reject(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`));
       else resolve(stdout);
     });
+    // kubectl may exit before it reads stdin (EPIPE): its exit code, not the pipe, tells the outcome.
+    child.stdin!.on('error', () => undefined);
     if (input !== undefined) child.stdin!.end(input);
   });
 }

@@ -131,6 +131,8 @@ function run(
       resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) });
     });
     child.stdin.on('error', () => undefined);
+    // The child may exit before it reads stdin (EPIPE): its exit code, not the pipe, tells the outcome.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

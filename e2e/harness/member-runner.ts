@@ -1077,6 +1077,8 @@ export function kubectlFromKubeconfig(kubeconfig: string, bin = 'kubectl'): Kube
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
       else reject(new Error(`kubectl ${args.join(' ')} failed (${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
     });
+    // kubectl may exit before it reads stdin (EPIPE): its exit code, not the pipe, tells the outcome.
+    p.stdin.on('error', () => undefined);
     p.stdin.end(opts.input ?? '');
   });
 }
