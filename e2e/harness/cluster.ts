@@ -12,11 +12,11 @@ import { recordFigure } from './figures';
 
 export const root = path.resolve(__dirname, '..', '..');
 
-export function kubectl(args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
+/** Runs kubectl against the e2e control plane; resolves with its exit code and output, whatever they are. */
+export function runKubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
     const child = execFile('kubectl', ['--kubeconfig', inject('kubeconfig'), ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`));
-      else resolve(stdout);
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr: stderr || (err?.message ?? '') });
     });
     // kubectl may exit before it reads stdin (EPIPE): its exit code, not the pipe, tells the outcome.
     child.stdin!.on('error', () => undefined);
@@ -24,13 +24,17 @@ export function kubectl(args: string[], input?: string): Promise<string> {
   });
 }
 
+/** kubectl that must succeed: resolves with stdout. */
+export async function kubectl(args: string[], input?: string): Promise<string> {
+  const result = await runKubectl(args, input);
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
 /** Like kubectl(), but resolves with the outcome instead of throwing: for the negative controls. */
 export async function tryKubectl(args: string[], input?: string): Promise<{ ok: boolean; output: string }> {
-  try {
-    return { ok: true, output: await kubectl(args, input) };
-  } catch (e) {
-    return { ok: false, output: (e as Error).message };
-  }
+  const result = await runKubectl(args, input);
+  return { ok: result.code === 0, output: result.code === 0 ? result.stdout : `${result.stderr}${result.stdout}` };
 }
 
 /** The YAML an app writes whose chart `build` fills (same App.synth as `npm run synth`). */

@@ -2,7 +2,7 @@
 // by the API server and each starts alone (the negative control that makes this test able to fail).
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  clusterSizeOf, createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, synthYaml, tryKubectl, waitFor,
+  clusterSizeOf, createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, runKubectl, synthYaml, waitFor,
   waitForCluster,
 } from '../harness/cluster';
 
@@ -11,10 +11,10 @@ const refused = 'rbac-missing';
 
 /** `kubectl auth can-i` as the ServiceAccount: exit 0 and "yes", or exit 1 and "no"; anything else is an error. */
 async function can(ns: string, verb: string, resource: string): Promise<'yes' | 'no'> {
-  const result = await tryKubectl(['auth', 'can-i', verb, resource, '-n', ns, `--as=system:serviceaccount:${ns}:hazelcast`]);
-  if (result.ok && result.output.trim() === 'yes') return 'yes';
-  if (!result.ok && /^no\b/m.test(result.output)) return 'no';
-  throw new Error(`kubectl auth can-i ${verb} ${resource}: ${result.output}`);
+  const result = await runKubectl(['auth', 'can-i', verb, resource, '-n', ns, `--as=system:serviceaccount:${ns}:hazelcast`]);
+  if (result.code === 0 && result.stdout.trim() === 'yes') return 'yes';
+  if (result.code === 1 && /^no\b/.test(result.stdout.trim())) return 'no';
+  throw new Error(`kubectl auth can-i ${verb} ${resource}: exit ${result.code}: ${result.stdout}${result.stderr}`);
 }
 
 describe('RBAC', () => {
