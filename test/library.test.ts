@@ -19,7 +19,7 @@ describe('examples/multi-cluster, built against the package entry point', () => 
     appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-library-'));
     fs.mkdirSync(path.join(appDir, 'node_modules'));
     fs.symlinkSync(root, path.join(appDir, 'node_modules', pkg.name));
-    for (const dep of ['cdk8s', 'constructs', '@types']) {
+    for (const dep of ['cdk8s', 'cdk8s-plus-27', 'constructs', '@types']) {
       fs.symlinkSync(path.join(root, 'node_modules', dep), path.join(appDir, 'node_modules', dep));
     }
     fs.copyFileSync(path.join(root, 'examples', 'multi-cluster', 'main.ts'), path.join(appDir, 'main.ts'));
@@ -36,6 +36,9 @@ describe('examples/multi-cluster, built against the package entry point', () => 
     const yaml = fs.readFileSync(path.join(outdir, 'platform.k8s.yaml'), 'utf-8');
     expect(yaml).toMatch(/^ {2}name: sessions$/m);
     expect(yaml).toMatch(/^ {2}name: catalog$/m);
+    // The cdk8s-plus client's pod template and the sessions NetworkPolicy both carry it: nothing else does.
+    expect(yaml.match(/^ +sessions-client: "true"$/gm)).toHaveLength(2);
+    expect(yaml).toMatch(/kind: NetworkPolicy[\s\S]*sessions-client: "true"/);
   });
 
   it('the entry point named in package.json is what `npm run build` writes', () => {
