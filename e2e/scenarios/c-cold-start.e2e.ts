@@ -15,6 +15,7 @@ async function coldStart(ns: string, yaml: string, size: number): Promise<number
   await waitForCluster(ns, 'hazelcast', size);
   const ms = Date.now() - t;
   const pods = await memberPods(ns, 'hazelcast');
+  // A fresh cluster's first member list has version 1; a member that joined an older cluster would show more.
   const founders = pods.filter((p) => /Members \{size:1, ver:1\} \[/.test(memberLog(ns, p.name)));
   expect(founders.map((p) => p.name), 'members that started a cluster of their own').toHaveLength(1);
   for (const p of pods) expect(memberLog(ns, p.name)).not.toMatch(/SplitBrain|merging to|Merging with/i);
@@ -28,7 +29,9 @@ describe('cold start', () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       figure(`cold start of dist/ (${size} members), attempt ${attempt}`, await coldStart('default', dist, size));
       await kubectl(['delete', '-f', '-', '--wait=true', '--timeout=300s'], dist);
-      await waitFor('the members of default to be gone', 300_000, async () => (await memberPods('default', 'hazelcast')).length === 0);
+      // Gone, not just terminating: members still shutting down would let the next attempt join their cluster.
+      await waitFor('the members of default to be gone', 300_000, async () =>
+        JSON.parse(await kubectl(['get', 'pods', '-n', 'default', '-l', 'name=hazelcast', '-o', 'json'])).items.length === 0);
     }
   });
 
