@@ -174,6 +174,16 @@ export async function connectClient(clusterName: string, pods: MemberPod[]): Pro
   });
 }
 
+/** Runs `fn` with a client of `clusterName` connected to `pods`, and shuts the client down afterwards. */
+export async function withClient<T>(clusterName: string, pods: MemberPod[], fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = await connectClient(clusterName, pods);
+  try {
+    return await fn(client);
+  } finally {
+    await client.shutdown();
+  }
+}
+
 export function figure(name: string, ms: number): void {
   recordFigure(inject('stateDir'), name, ms);
 }

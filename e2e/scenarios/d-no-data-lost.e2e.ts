@@ -1,27 +1,17 @@
 // (d) No data lost: 10,000 entries survive a scale-down 4 -> 2, a member killed with SIGKILL, and a rolling restart.
-import type { Client } from 'hazelcast-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  connectClient, createRestrictedNamespace, deleteNamespace, figure, kubectl, memberPid, MemberPod, synthYaml,
-  waitFor, waitForCluster, waitForClusterSafe,
+  createRestrictedNamespace, deleteNamespace, figure, kubectl, memberPid, MemberPod, synthYaml,
+  waitFor, waitForCluster, waitForClusterSafe, withClient,
 } from '../harness/cluster';
 
 const ns = 'data';
 const ENTRIES = 10_000;
 const BATCH = 1_000;
 
-async function withClient<T>(pods: MemberPod[], fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = await connectClient('hazelcast', pods);
-  try {
-    return await fn(client);
-  } finally {
-    await client.shutdown();
-  }
-}
-
 /** Reads every key back; returns how many were present with the value written. */
 async function countIntact(pods: MemberPod[]): Promise<number> {
-  return withClient(pods, async (client) => {
+  return withClient('hazelcast', pods, async (client) => {
     const map = await client.getMap<number, string>('e2e-data');
     let intact = 0;
     for (let from = 0; from < ENTRIES; from += BATCH) {
@@ -41,7 +31,7 @@ describe('no data lost', () => {
     await kubectl(['apply', '-f', '-'], synthYaml({ namespace: ns, replicas: 4 }));
     let { pods } = await waitForCluster(ns, 'hazelcast', 4);
 
-    await withClient(pods, async (client) => {
+    await withClient('hazelcast', pods, async (client) => {
       const map = await client.getMap<number, string>('e2e-data');
       for (let from = 0; from < ENTRIES; from += BATCH) {
         await map.putAll(Array.from({ length: BATCH }, (_, i) => [from + i, `value-${from + i}`] as [number, string]));

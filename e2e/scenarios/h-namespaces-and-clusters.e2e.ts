@@ -3,20 +3,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HazelcastCluster } from '../../lib';
 import {
-  connectClient, createRestrictedNamespace, deleteNamespace, kubectl, MemberPod, synthApp, waitFor, waitForCluster,
+  createRestrictedNamespace, deleteNamespace, kubectl, MemberPod, synthApp, waitFor, waitForCluster, withClient,
 } from '../harness/cluster';
 
 const ns = 'platform';
 
 /** What a client of `cluster` sees: the addresses of its members. */
 async function seenBy(cluster: string, pods: MemberPod[]): Promise<string[]> {
-  const client = await connectClient(cluster, pods);
-  try {
+  return withClient(cluster, pods, async (client) => {
     await waitFor(`the ${cluster} client to see ${pods.length} members`, 30_000, async () => client.getCluster().getMembers().length === pods.length);
     return client.getCluster().getMembers().map((m) => m.address.host).sort();
-  } finally {
-    await client.shutdown();
-  }
+  });
 }
 
 describe('two clusters in namespace platform', () => {

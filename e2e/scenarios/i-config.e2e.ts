@@ -5,7 +5,7 @@ import type { Client } from 'hazelcast-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HazelcastClusterProps } from '../../lib';
 import {
-  connectClient, createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, waitFor, waitForCluster, waitForClusterSafe,
+  createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, waitFor, waitForCluster, waitForClusterSafe, withClient,
 } from '../harness/cluster';
 
 const ns = 'config';
@@ -21,12 +21,7 @@ const props = (shortTtlSeconds: number): HazelcastClusterProps => ({
 
 async function withCluster<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const { pods } = await waitForCluster(ns, 'hazelcast', 2);
-  const client = await connectClient('hazelcast', pods);
-  try {
-    return await fn(client);
-  } finally {
-    await client.shutdown();
-  }
+  return withClient('hazelcast', pods, fn);
 }
 
 describe('config as a ConfigMap', () => {
