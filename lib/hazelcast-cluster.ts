@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Duration, Size, SizeRoundingBehavior, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { refuseObjectCollisions } from './collisions';
 import {
   HazelcastConfig, JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, renderHazelcastConfig, STACK_PROPERTIES,
 } from './hazelcast-config';
@@ -239,6 +240,7 @@ export class HazelcastCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: HazelcastClusterProps = {}) {
     super(scope, id);
+    refuseObjectCollisions(this);
 
     this.name = props.name ?? 'hazelcast';
     checkDns1035Label('name', this.name, MAX_NAME_LENGTH);
