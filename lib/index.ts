@@ -1,3 +1,5 @@
+export { DEFAULT_IMAGE } from './cluster-props';
+export type { HazelcastClusterProps, Labels } from './cluster-props';
 export * from './hazelcast-cluster';
 export * from './hazelcast-config';
 export * from './versions';

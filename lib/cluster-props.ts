@@ -1,0 +1,308 @@
+// The props of HazelcastCluster, and what the stack decides from them: every prop is checked here, once, and the
+// result is a ClusterSettings object that the builders (discovery, networking, config, member pod, budget) read.
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import * as k8s from '../imports/k8s';
+import { HazelcastConfig, PARTITION_COUNT_PROPERTY } from './hazelcast-config';
+import {
+  checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkDnsDomain, checkInteger, checkLabel, checkToken, show,
+} from './validation';
+import { HAZELCAST_VERSION } from './versions';
+
+/** The official image of the Hazelcast Community Edition release in lib/versions.ts. */
+export const DEFAULT_IMAGE = `docker.io/hazelcast/hazelcast:${HAZELCAST_VERSION}`;
+
+/** Hazelcast's default partition count: a member past the partition count would own no data. */
+const DEFAULT_PARTITION_COUNT = 271;
+/** Longest `name`: the names derived from it (`<name>-metrics`, `<name>-client`) must stay within 63 characters. */
+const MAX_NAME_LENGTH = 55;
+/** Memory the JVM needs beside its heap (metaspace, thread stacks, direct buffers, code cache). */
+const MIN_NON_HEAP = Size.mebibytes(256);
+
+/** Port names, shared by the container, the Services and the probes. */
+export const MEMBER_PORT_NAME = 'hazelcast';
+export const METRICS_PORT_NAME = 'metrics';
+
+export interface HazelcastClusterProps {
+  /**
+   * Name of the cluster: the name of every object, the value of the `name` label the Service and the
+   * Deployment select on, and the Hazelcast cluster name (members of differently named clusters never merge).
+   * @default "hazelcast"
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of every object. Written explicitly so that `kubectl apply -f dist` lands in one place whatever
+   * the current context, and so that the RoleBinding names the right ServiceAccount.
+   * @default "default"
+   */
+  readonly namespace?: string;
+
+  /**
+   * Number of Hazelcast members. 0 parks the cluster (its data is gone); with 1 there is no backup copy and no
+   * PodDisruptionBudget. At most 271, Hazelcast's default partition count.
+   * @default 3
+   */
+  readonly replicas?: number;
+
+  /**
+   * Cluster DNS domain. As in the tutorial it goes into the env var `DNS_DOMAIN`, from which the members derive
+   * the API server address `https://kubernetes.default.svc.$(DNS_DOMAIN)` for discovery.
+   * @default "cluster.local"
+   */
+  readonly dnsDomain?: string;
+
+  /**
+   * Container image of the members.
+   * @default "docker.io/hazelcast/hazelcast:<HAZELCAST_VERSION>" (the Community Edition release in lib/versions.ts)
+   */
+  readonly image?: string;
+
+  /**
+   * Port the members listen on and the Service exposes (named `hazelcast`).
+   * @default 5701
+   */
+  readonly port?: number;
+
+  /**
+   * Memory request and limit of each member container.
+   * @default Size.gibibytes(2)
+   */
+  readonly memoryLimit?: Size;
+
+  /**
+   * JVM heap of each member (`-Xms` and `-Xmx`). Must leave at least 256 MiB of `memoryLimit` to the JVM.
+   * @default - 75% of `memoryLimit`, rounded down to whole MiB
+   */
+  readonly heapSize?: Size;
+
+  /**
+   * Ephemeral storage request and limit of each member container (its logs and the /tmp emptyDir count here).
+   * @default Size.gibibytes(1)
+   */
+  readonly ephemeralStorage?: Size;
+
+  /**
+   * CPU request of each member container, in millicores.
+   * @default 500
+   */
+  readonly cpuRequestMillis?: number;
+
+  /**
+   * CPU limit of each member container, in millicores.
+   * @default 2000
+   */
+  readonly cpuLimitMillis?: number;
+
+  /**
+   * How long a stopping member may spend handing its partitions to the others before it gives up
+   * (`hazelcast.graceful.shutdown.max.wait`). The pod's termination grace period is this plus 30 s.
+   * @default Duration.minutes(10)
+   */
+  readonly gracefulShutdownTimeout?: Duration;
+
+  /**
+   * Extra labels for the metadata of every object and of the pods. Selectors stay `name: <name>` only.
+   * @default - none beyond `name` and the `app.kubernetes.io/*` labels
+   */
+  readonly labels?: { readonly [key: string]: string };
+
+  /**
+   * Hazelcast cluster name: members and clients of differently named clusters never join each other.
+   * @default - the `name` prop
+   */
+  readonly clusterName?: string;
+
+  /**
+   * Member configuration (maps, properties) as a typed object, shipped as `hazelcast.yaml` in a ConfigMap. A change
+   * to it changes a checksum annotation on the pods, so the members roll one at a time.
+   * @default - no ConfigMap; Hazelcast's defaults plus what the stack sets
+   */
+  readonly config?: HazelcastConfig;
+
+  /**
+   * More JVM options, after the stack's own. The heap is `heapSize`'s to decide, so -Xmx, -Xms and
+   * -XX:MaxRAMPercentage are refused here.
+   * @default - none
+   */
+  readonly jvmOptions?: string[];
+
+  /**
+   * More environment variables for the member container, after the stack's own (which they cannot replace).
+   * @default - none
+   */
+  readonly env?: { readonly [name: string]: string };
+
+  /**
+   * Names of Secrets to pull the image with.
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * How strongly members are kept off each other's nodes: `preferred` asks the scheduler to spread them, `required`
+   * never puts two on one node (pods stay Pending when nodes run out), `none` leaves it to the scheduler.
+   * @default "preferred"
+   */
+  readonly nodeAntiAffinity?: 'preferred' | 'required' | 'none';
+
+  /**
+   * Zone awareness: spreads members evenly across `topology.kubernetes.io/zone` and makes Hazelcast keep each
+   * backup in another zone than its primary (ZONE_AWARE partition groups). Hazelcast reads a member's zone from
+   * its Node, so this adds the one cluster-scoped permission it needs: a ClusterRole with `get` on `nodes`.
+   * @default false
+   */
+  readonly zoneAware?: boolean;
+
+  /**
+   * Node labels the members must run on.
+   * @default - any node
+   */
+  readonly nodeSelector?: { readonly [key: string]: string };
+
+  /**
+   * Tolerations of the member pods.
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+
+  /**
+   * Prometheus metrics: the official image's JMX exporter on this port, a `metrics` container port, the
+   * `prometheus.io/*` scrape annotations on the pods and a `<name>-metrics` Service.
+   * @default - no metrics
+   */
+  readonly metrics?: { readonly port?: number };
+
+  /**
+   * A NetworkPolicy that admits, on the member port, only the members themselves and pods labelled
+   * `<name>-client: "true"` (and, with metrics on, anyone on the metrics port).
+   * @default false
+   */
+  readonly networkPolicy?: boolean;
+}
+
+/** Labels, as Kubernetes object metadata takes them. */
+export type Labels = { readonly [key: string]: string };
+
+/** What the stack decided from the props: checked values, derived names and labels. */
+export interface ClusterSettings {
+  readonly props: HazelcastClusterProps;
+  readonly name: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly dnsDomain: string;
+  readonly image: string;
+  readonly port: number;
+  readonly memoryLimit: Size;
+  readonly memoryMiB: number;
+  readonly heapSize: Size;
+  readonly heapMiB: number;
+  readonly ephemeralStorage: Size;
+  readonly ephemeralMiB: number;
+  readonly cpuRequestMillis: number;
+  readonly cpuLimitMillis: number;
+  readonly gracefulShutdownTimeout: Duration;
+  readonly shutdownSeconds: number;
+  readonly clusterName: string;
+  readonly nodeAntiAffinity: 'preferred' | 'required' | 'none';
+  readonly zoneAware: boolean;
+  readonly metricsPort?: number;
+  readonly clientLabel: string;
+  /** The only label the Service, the Deployment and the PodDisruptionBudget select on. */
+  readonly selector: Labels;
+  /** Labels on every object's metadata and on the pods. */
+  readonly labels: Labels;
+  /** Name, namespace and labels: the metadata most objects carry. */
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Labels };
+}
+
+/** Checks every prop and resolves the defaults; throws on the first bad value, naming the prop. */
+export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
+  const name = props.name ?? 'hazelcast';
+  checkDns1035Label('name', name, MAX_NAME_LENGTH);
+  const namespace = props.namespace ?? 'default';
+  checkDns1123Label('namespace', namespace);
+  const replicas = props.replicas ?? 3;
+  const partitions = Number(props.config?.properties?.[PARTITION_COUNT_PROPERTY] ?? DEFAULT_PARTITION_COUNT);
+  checkInteger('replicas', replicas, 0, partitions,
+    ` (a member past Hazelcast's ${partitions} partitions would own no data)`);
+  const dnsDomain = props.dnsDomain ?? 'cluster.local';
+  checkDnsDomain('dnsDomain', dnsDomain);
+  const image = props.image ?? DEFAULT_IMAGE;
+  checkToken('image', image, 'an image reference');
+  const port = props.port ?? 5701;
+  checkInteger('port', port, 1, 65535);
+  const cpuRequestMillis = props.cpuRequestMillis ?? 500;
+  checkInteger('cpuRequestMillis', cpuRequestMillis, 1, 1_000_000);
+  const cpuLimitMillis = props.cpuLimitMillis ?? 2000;
+  checkInteger('cpuLimitMillis', cpuLimitMillis, cpuRequestMillis, 1_000_000,
+    ` (not below 'cpuRequestMillis' ${cpuRequestMillis})`);
+
+  const memoryLimit = props.memoryLimit ?? Size.gibibytes(2);
+  const memoryMiB = wholeMebibytes('memoryLimit', memoryLimit);
+  const heapSize = props.heapSize ?? Size.mebibytes(Math.floor(memoryMiB * 0.75));
+  const heapMiB = wholeMebibytes('heapSize', heapSize);
+  const minNonHeapMiB = MIN_NON_HEAP.toMebibytes();
+  if (heapMiB + minNonHeapMiB > memoryMiB) {
+    throw new Error(`'heapSize' (${heapMiB}Mi) must leave ${minNonHeapMiB}Mi of 'memoryLimit' (${memoryMiB}Mi) `
+      + `to the JVM: raise memoryLimit to at least ${heapMiB + minNonHeapMiB}Mi or lower heapSize`);
+  }
+
+  const ephemeralStorage = props.ephemeralStorage ?? Size.gibibytes(1);
+  const ephemeralMiB = wholeMebibytes('ephemeralStorage', ephemeralStorage);
+
+  const gracefulShutdownTimeout = props.gracefulShutdownTimeout ?? Duration.minutes(10);
+  const shutdownSeconds = gracefulShutdownTimeout.toSeconds({ integral: false });
+  checkInteger('gracefulShutdownTimeout (seconds)', shutdownSeconds, 1, 3600);
+
+  const clusterName = props.clusterName ?? name;
+  checkToken('clusterName', clusterName, 'a Hazelcast cluster name');
+  const nodeAntiAffinity = props.nodeAntiAffinity ?? 'preferred';
+  if (!['preferred', 'required', 'none'].includes(nodeAntiAffinity)) {
+    throw new Error(`'nodeAntiAffinity' (${show(nodeAntiAffinity)}) must be "preferred", "required" or "none"`);
+  }
+  const zoneAware = props.zoneAware ?? false;
+  let metricsPort: number | undefined;
+  if (props.metrics !== undefined) {
+    metricsPort = props.metrics.port ?? 8080;
+    checkInteger('metrics.port', metricsPort, 1, 65535);
+    if (metricsPort === port) {
+      throw new Error(`'metrics.port' (${metricsPort}) must differ from 'port' (${port})`);
+    }
+  }
+
+  const selector = { name };
+  const stackLabels = {
+    ...selector,
+    'app.kubernetes.io/name': 'hazelcast',
+    'app.kubernetes.io/instance': name,
+    // The version is known for the stack's own image only.
+    ...(image === DEFAULT_IMAGE ? { 'app.kubernetes.io/version': HAZELCAST_VERSION } : {}),
+    'app.kubernetes.io/component': 'member',
+    'app.kubernetes.io/managed-by': 'cdk8s',
+  };
+  for (const [key, value] of Object.entries(props.labels ?? {})) {
+    checkLabel('labels', key, value);
+    if (key in stackLabels) {
+      throw new Error(`'labels' key ${show(key)} is set by the stack (selectors and tooling rely on it); `
+        + `use another key than ${Object.keys(stackLabels).join(', ')}`);
+    }
+  }
+  for (const [key, value] of Object.entries(props.nodeSelector ?? {})) checkLabel('nodeSelector', key, value);
+  for (const secret of props.imagePullSecrets ?? []) checkDns1123Subdomain('imagePullSecrets', secret);
+  const labels = { ...stackLabels, ...props.labels };
+
+  return {
+    props, name, namespace, replicas, dnsDomain, image, port, memoryLimit, memoryMiB, heapSize, heapMiB,
+    ephemeralStorage, ephemeralMiB, cpuRequestMillis, cpuLimitMillis, gracefulShutdownTimeout, shutdownSeconds,
+    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel: `${name}-client`, selector, labels,
+    metadata: { name, namespace, labels },
+  };
+}
+
+function wholeMebibytes(prop: string, size: Size): number {
+  const mebibytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(mebibytes) || mebibytes <= 0) {
+    throw new Error(`'${prop}' (${show(mebibytes)}Mi) must be a positive whole number of MiB`);
+  }
+  return mebibytes;
+}

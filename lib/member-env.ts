@@ -1,0 +1,61 @@
+// The member container's environment: what the stack sets (DNS domain, cluster name, port, discovery, REST API,
+// JAVA_OPTS with heap and shutdown), then the user's `env`, which cannot replace any of it.
+import * as k8s from '../imports/k8s';
+import { ClusterSettings } from './cluster-props';
+import { CONFIG_DIR } from './config-map';
+import { discoveryEnv, zoneAwareEnv } from './discovery';
+import { JOIN_WAIT_PROPERTY, STACK_PROPERTIES } from './hazelcast-config';
+import { checkEnvName, checkToken, show } from './validation';
+
+/** JVM options: the stack's (heap, join wait, shutdown, config file, JMX), then the checked `jvmOptions`. */
+export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): string[] {
+  const jvmOptions = [
+    `-Xms${s.heapMiB}m`,
+    `-Xmx${s.heapMiB}m`,
+    // The first member of a new cluster waits this long for peers before it founds the cluster alone (Hazelcast:
+    // 5 s). Discovery lists every pod of the Deployment at once, so 2 s is enough (npm run bench:cluster; the
+    // e2e cold-start scenario checks that exactly one member founds the cluster).
+    `-D${JOIN_WAIT_PROPERTY}=2`,
+    // Stopping members hand their partitions over before they leave instead of dropping them.
+    '-Dhazelcast.shutdownhook.policy=GRACEFUL',
+    `-Dhazelcast.graceful.shutdown.max.wait=${s.shutdownSeconds}`,
+    ...(hasConfigMap ? [`-Dhazelcast.config=${CONFIG_DIR}/hazelcast.yaml`] : []),
+    ...(s.metricsPort !== undefined ? ['-Dhazelcast.jmx=true'] : []),
+  ];
+  for (const option of s.props.jvmOptions ?? []) {
+    checkToken('jvmOptions', option, 'one JVM option');
+    if (/^-Xm[sx]|^-XX:(Max|Min|Initial)RAMPercentage/.test(option)) {
+      throw new Error(`'jvmOptions' (${show(option)}) sizes the heap, which 'heapSize' decides; set heapSize instead`);
+    }
+    const property = /^-D([^=]+)=/.exec(option)?.[1];
+    if (property !== undefined && property in STACK_PROPERTIES) {
+      throw new Error(`'jvmOptions' (${show(option)}) is set by the stack; it follows ${STACK_PROPERTIES[property]}`);
+    }
+    jvmOptions.push(option);
+  }
+  return jvmOptions;
+}
+
+/** The member container's env list. */
+export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap: boolean): k8s.EnvVar[] {
+  const env: k8s.EnvVar[] = [
+    { name: 'DNS_DOMAIN', value: s.dnsDomain },
+    { name: 'HZ_CLUSTERNAME', value: s.clusterName },
+    { name: 'HZ_NETWORK_PORT_PORT', value: String(s.port) },
+    { name: 'HZ_NETWORK_PORT_AUTOINCREMENT', value: 'false' },
+    ...discoveryEnv(serviceName),
+    { name: 'HZ_NETWORK_RESTAPI_ENABLED', value: 'true' },
+    { name: 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED', value: 'true' },
+    ...(s.zoneAware ? zoneAwareEnv() : []),
+    ...(s.metricsPort !== undefined ? [{ name: 'PROMETHEUS_PORT', value: String(s.metricsPort) }] : []),
+    { name: 'JAVA_OPTS', value: memberJvmOptions(s, hasConfigMap).join(' ') },
+  ];
+  for (const [name, value] of Object.entries(s.props.env ?? {})) {
+    checkEnvName('env', name);
+    if (env.some((e) => e.name === name)) {
+      throw new Error(`'env' ${show(name)} is set by the stack; use the prop that decides it`);
+    }
+    env.push({ name, value });
+  }
+  return env;
+}

@@ -1,0 +1,54 @@
+// Networking: the member Service (what clients and discovery use), the metrics Service and the NetworkPolicy.
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { ClusterSettings, MEMBER_PORT_NAME, METRICS_PORT_NAME } from './cluster-props';
+
+/** The Service named after the cluster: the member port, selecting exactly `name: <name>`. */
+export function addMemberService(scope: Construct, s: ClusterSettings): k8s.KubeService {
+  return new k8s.KubeService(scope, 'Service', {
+    metadata: s.metadata,
+    spec: {
+      selector: s.selector,
+      ports: [{ name: MEMBER_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(MEMBER_PORT_NAME) }],
+    },
+  });
+}
+
+/** `<name>-metrics`, when metrics are on. */
+export function addMetricsService(scope: Construct, s: ClusterSettings): k8s.KubeService | undefined {
+  if (s.metricsPort === undefined) return undefined;
+  return new k8s.KubeService(scope, 'MetricsService', {
+    metadata: { ...s.metadata, name: `${s.name}-metrics` },
+    spec: {
+      selector: s.selector,
+      ports: [{ name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME) }],
+    },
+  });
+}
+
+/**
+ * With `networkPolicy` on: ingress on the member port only from members and pods labelled `<name>-client: "true"`,
+ * and (with metrics on) from anyone on the metrics port.
+ */
+export function addNetworkPolicy(scope: Construct, s: ClusterSettings): k8s.KubeNetworkPolicy | undefined {
+  if (!(s.props.networkPolicy ?? false)) return undefined;
+  const memberPort = { port: k8s.IntOrString.fromNumber(s.port), protocol: 'TCP' };
+  return new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+    metadata: s.metadata,
+    spec: {
+      podSelector: { matchLabels: s.selector },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            { podSelector: { matchLabels: s.selector } },
+            { podSelector: { matchLabels: { [s.clientLabel]: 'true' } } },
+          ],
+          ports: [memberPort],
+        },
+        ...(s.metricsPort !== undefined
+          ? [{ ports: [{ port: k8s.IntOrString.fromNumber(s.metricsPort), protocol: 'TCP' }] }] : []),
+      ],
+    },
+  });
+}
