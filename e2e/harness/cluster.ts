@@ -75,14 +75,24 @@ export async function createRestrictedNamespace(name: string): Promise<void> {
  * Deletes what the scenarios create in a namespace, waits until its pods (and so their members) are gone, then
  * deletes the namespace. The objects go first because the namespace controller, on finding pods still
  * terminating, checks again only after their grace period (630 s with the stack's default), however soon the pods
- * are actually gone: deleting the namespace first leaves it Terminating for minutes, on any cluster.
+ * are actually gone: deleting the namespace first leaves it Terminating for minutes, on any cluster. Before that it
+ * fails the scenario if any container restarted more often than the scenario itself caused (restart counts as the
+ * kubelet reports them).
  */
-export async function deleteNamespace(name: string): Promise<void> {
+export async function deleteNamespace(name: string, opts: { restartsCausedByTheTest?: number } = {}): Promise<void> {
+  // Any container restart the scenario did not cause fails it: a member that crashed and came back is a failure.
+  const restarts = JSON.parse(await kubectl(['get', 'pods', '-n', name, '-o', 'json'])).items
+    .flatMap((p: any) => (p.status.containerStatuses ?? []).map((c: any) => ({ pod: p.metadata.name, n: c.restartCount as number })))
+    .filter((r: { n: number }) => r.n > 0);
+  const total = restarts.reduce((n: number, r: { n: number }) => n + r.n, 0);
   await tryKubectl(['delete', 'deployments,replicasets,services,poddisruptionbudgets,configmaps,roles,rolebindings,serviceaccounts',
     '-n', name, '-l', 'app.kubernetes.io/managed-by=cdk8s', '--wait=true', '--timeout=300s']);
   await waitFor(`the pods of ${name} to be gone`, 300_000, async () =>
     JSON.parse(await kubectl(['get', 'pods', '-n', name, '-o', 'json'])).items.length === 0);
   await tryKubectl(['delete', 'namespace', name, '--wait=true', '--timeout=300s']);
+  if (total > (opts.restartsCausedByTheTest ?? 0)) {
+    throw new Error(`containers in ${name} restarted without the scenario causing it: ${restarts.map((r: any) => `${r.pod} x${r.n}`).join(', ')}`);
+  }
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>, intervalMs = 500): Promise<T> {
@@ -154,13 +164,68 @@ export async function waitForClusterSafe(pods: MemberPod[], timeoutMs = 120_000)
   await waitFor('cluster safe on every member', timeoutMs, async () => (await Promise.all(pods.map((p) => clusterSafe(p.ip)))).every(Boolean));
 }
 
-export function memberLog(namespace: string, pod: string): string {
+/** True when the suite runs on real kubelets (e2e/nodes/), false on the KWOK harness with its member runner. */
+export function onRealNodes(): boolean {
+  return inject('runnerLogDir') === undefined;
+}
+
+/** A member's log: served by the kubelet (`kubectl logs`, as the tutorial reads it) or, on KWOK, the runner's file. */
+export async function memberLog(namespace: string, pod: string): Promise<string> {
+  if (onRealNodes()) {
+    const result = await runKubectl(['logs', pod, '-n', namespace]);
+    return result.code === 0 ? result.stdout : '';
+  }
   const file = path.join(inject('runnerLogDir'), `${namespace}_${pod}_hazelcast.log`);
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : '';
 }
 
-/** The pid of the member JVM the runner started for a pod (to kill it like a crashed process). */
-export function memberPid(namespace: string, pod: string): number {
+/**
+ * Kills a member's JVM with SIGKILL (as a crash or an OOM kill would) and returns a probe that turns true once the
+ * pod runs a new JVM: the kubelet restarted the container (its restartCount went up), or on KWOK the runner did.
+ */
+export async function killMember(namespace: string, pod: string): Promise<() => Promise<boolean>> {
+  if (!onRealNodes()) {
+    const killed = memberPid(namespace, pod);
+    process.kill(killed, 'SIGKILL');
+    return async () => {
+      try { return memberPid(namespace, pod) !== killed; } catch { return false; }
+    };
+  }
+  const restarts = async () => {
+    const p = JSON.parse(await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'json']));
+    return (p.status.containerStatuses ?? []).reduce((n: number, c: any) => n + c.restartCount, 0) as number;
+  };
+  const before = await restarts();
+  const uid = JSON.parse(await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'json'])).metadata.uid as string;
+  process.kill(jvmPidOfPod(uid), 'SIGKILL');
+  return async () => (await restarts()) > before;
+}
+
+/** The host pid of the Hazelcast JVM in a pod, found through the pod's cgroup (kubelet names it pod<uid>). */
+export function jvmPidOfPod(uid: string): number {
+  const found: number[] = [];
+  const walk = (dir: string, inPod: boolean) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      const sub = path.join(dir, e.name);
+      const here = inPod || e.name === `pod${uid}` || e.name === `pod${uid.replace(/-/g, '_')}`;
+      if (here) {
+        for (const pid of fs.readFileSync(path.join(sub, 'cgroup.procs'), 'utf-8').split('\n').filter(Boolean)) {
+          try {
+            if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8').includes('HazelcastMemberStarter')) found.push(Number(pid));
+          } catch { /* gone */ }
+        }
+      }
+      walk(sub, here);
+    }
+  };
+  walk('/sys/fs/cgroup/pids', false);
+  if (found.length !== 1) throw new Error(`expected one Hazelcast JVM in pod ${uid}, found ${found.length}`);
+  return found[0];
+}
+
+/** The pid of the member JVM the KWOK harness's runner started for a pod. */
+function memberPid(namespace: string, pod: string): number {
   return Number(fs.readFileSync(path.join(inject('pidDir'), `${namespace}_${pod}`), 'utf-8'));
 }
 

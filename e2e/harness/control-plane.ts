@@ -43,6 +43,11 @@ export interface ControlPlaneOptions {
   /** Number of KWOK nodes. Node i (1-based) is `hz-e2e-node-<i>`, podCIDR 10.244.<i>.0/24, InternalIP 10.244.0.<i>. Default 1. */
   nodes?: number;
   /**
+   * true (default): KWOK runs and creates the fake Nodes. false: no KWOK and no Nodes; real kubelets register
+   * themselves (e2e/nodes/).
+   */
+  kwok?: boolean;
+  /**
    * 'kwok' (default): a pod bound to a node gets an IP, phase Running and Ready=True at once (readiness probes are
    * ignored). 'external': it gets an IP and phase Running, but Ready/ContainersReady stay "False" and containers
    * ready=false until someone patches the pod's status (e.g. the member runner when Hazelcast is really ready).
@@ -96,6 +101,11 @@ export interface ControlPlane {
   pids: Partial<Record<Component, number>>;
   /** ms since startControlPlane() was called, per step: certs, etcd, kube-apiserver, ..., ready. */
   timings: Record<string, number>;
+  /**
+   * Writes a kubeconfig for a client certificate the cluster CA signs (CN=user, O=each group): how a kubelet
+   * (`system:node:<name>`, group `system:nodes`) or kube-proxy authenticates. Returns its path.
+   */
+  clientKubeconfig(user: string, groups: string[]): Promise<string>;
   kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
   /** SIGTERM every process started (kwok, scheduler, controller-manager, then apiserver, then etcd), SIGKILL after 10 s. */
   stop(): Promise<void>;
@@ -256,6 +266,26 @@ interface Pki {
   clients: Record<'admin' | 'kcm' | 'scheduler', { crt: string; key: string }>;
 }
 
+const CLIENT_EXT = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+
+/** Signs `<name>.key` (in `dir`, next to ca.crt/ca.key) into `<name>.crt` for `subj` with the extensions `ext`. */
+async function signCert(dir: string, name: string, subj: string, ext: string): Promise<void> {
+  const f = (n: string) => path.join(dir, n);
+  await writeFile(f(`${name}.ext`), ext);
+  await runOk('openssl', ['req', '-new', '-key', f(`${name}.key`), '-subj', subj, '-out', f(`${name}.csr`)]);
+  await runOk('openssl', [
+    'x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-set_serial',
+    `0x${Buffer.from(name).toString('hex')}${Date.now().toString(16)}`, '-sha256', '-days', '3650',
+    '-extfile', f(`${name}.ext`), '-out', f(`${name}.crt`),
+  ]);
+}
+
+/** A new key and a client certificate for `subj`, signed by the CA in `dir`. */
+async function issueClientCert(dir: string, name: string, subj: string): Promise<void> {
+  await runOk('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', path.join(dir, `${name}.key`)]);
+  await signCert(dir, name, subj, CLIENT_EXT);
+}
+
 async function makePki(dir: string, apiServerIP: string, kubernetesServiceIP: string): Promise<Pki> {
   await mkdir(dir, { recursive: true });
   const f = (n: string) => path.join(dir, n);
@@ -269,26 +299,17 @@ async function makePki(dir: string, apiServerIP: string, kubernetesServiceIP: st
     '-out', f('ca.crt'),
   ]);
 
-  const sign = async (name: string, subj: string, ext: string) => {
-    await writeFile(f(`${name}.ext`), ext);
-    await runOk('openssl', ['req', '-new', '-key', f(`${name}.key`), '-subj', subj, '-out', f(`${name}.csr`)]);
-    await runOk('openssl', [
-      'x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-set_serial',
-      `0x${Buffer.from(name).toString('hex')}${Date.now().toString(16)}`, '-sha256', '-days', '3650',
-      '-extfile', f(`${name}.ext`), '-out', f(`${name}.crt`),
-    ]);
-  };
+  const sign = (name: string, subj: string, ext: string) => signCert(dir, name, subj, ext);
   const sans = [
     'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local',
     'DNS:localhost', `IP:${kubernetesServiceIP}`, `IP:${apiServerIP}`, 'IP:127.0.0.1',
   ];
-  const clientExt = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
   await Promise.all([
     sign('apiserver', '/CN=kube-apiserver',
       `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`),
-    sign('admin', '/O=system:masters/CN=kubernetes-admin', clientExt),
-    sign('kcm', '/CN=system:kube-controller-manager', clientExt),
-    sign('scheduler', '/CN=system:kube-scheduler', clientExt),
+    sign('admin', '/O=system:masters/CN=kubernetes-admin', CLIENT_EXT),
+    sign('kcm', '/CN=system:kube-controller-manager', CLIENT_EXT),
+    sign('scheduler', '/CN=system:kube-scheduler', CLIENT_EXT),
   ]);
   return {
     caCrt: f('ca.crt'), caKey: f('ca.key'), apiserverCrt: f('apiserver.crt'), apiserverKey: f('apiserver.key'),
@@ -664,6 +685,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       `--service-account-signing-key-file=${pki.saKey}`,
       `--service-cluster-ip-range=${serviceCIDR}`,
       '--authorization-mode=Node,RBAC',
+      // how the API server reaches real kubelets (logs, exec): as the admin identity, by the Node's InternalIP
+      `--kubelet-client-certificate=${pki.clients.admin.crt}`,
+      `--kubelet-client-key=${pki.clients.admin.key}`,
+      '--kubelet-preferred-address-types=InternalIP',
       // default plugins (incl. ServiceAccount, PodSecurity, DefaultTolerationSeconds, ...) plus NodeRestriction like kubeadm
       '--enable-admission-plugins=NodeRestriction',
       '--allow-privileged=true',
@@ -710,10 +735,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       '--v=1',
     ]);
 
-    // --- KWOK
+    // --- KWOK (fake nodes), unless real kubelets will register
+    const useKwok = opts.kwok ?? true;
     const kwokConfig = path.join(stateDir, 'kwok.yaml');
     await writeFile(kwokConfig, kwokStages(opts.podReadiness ?? 'kwok', opts.podDeletion ?? 'none'));
-    const kwok = start('kwok', [
+    const kwok = !useKwok ? undefined : start('kwok', [
       `--kubeconfig=${kubeconfig}`,
       `--config=${kwokConfig}`,
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
@@ -729,7 +755,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         (await httpGet('https://127.0.0.1:10257/healthz', { insecure: true })).status === 200, aliveCheck(kcm)).then(() => mark('kube-controller-manager')),
       waitFor('kube-scheduler /healthz', stepTimeout, async () =>
         (await httpGet('https://127.0.0.1:10259/healthz', { insecure: true })).status === 200, aliveCheck(sched)).then(() => mark('kube-scheduler')),
-      waitFor('kwok /healthz', stepTimeout, async () =>
+      kwok && waitFor('kwok /healthz', stepTimeout, async () =>
         (await httpGet('http://127.0.0.1:10247/healthz')).status === 200, aliveCheck(kwok)).then(() => mark('kwok')),
     ]);
 
@@ -737,7 +763,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const nodeNames: string[] = [];
     const podCIDRs: Record<string, string> = {};
     const nodeDocs: string[] = [];
-    for (let i = 1; i <= nodeCount; i++) {
+    for (let i = 1; useKwok && i <= nodeCount; i++) {
       const name = `hz-e2e-node-${i}`;
       const ip = i === 1 ? apiServerIP : `10.244.0.${i}`;
       nodeNames.push(name);
@@ -763,8 +789,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         },
       }));
     }
-    await kubectl(['create', '-f', '-'], { input: `{"apiVersion":"v1","kind":"List","items":[${nodeDocs.join(',')}]}`, check: true });
-    mark('nodes-created');
+    if (nodeDocs.length) {
+      await kubectl(['create', '-f', '-'], { input: `{"apiVersion":"v1","kind":"List","items":[${nodeDocs.join(',')}]}`, check: true });
+      mark('nodes-created');
+    }
     for (const name of nodeNames) {
       await waitFor(`node ${name} Ready, untainted`, stepTimeout, async () => {
         const r = await kubectl(['get', 'node', name, '-o', 'json']);
@@ -774,9 +802,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         const taints = n.spec?.taints ?? [];
         if (!ready || taints.length || n.spec?.unschedulable) throw new Error(`ready=${ready} taints=${JSON.stringify(taints)}`);
         return true;
-      }, aliveCheck(kwok));
+      }, aliveCheck(kwok!));
     }
-    mark('nodes-ready');
+    if (useKwok) mark('nodes-ready');
 
     await waitFor('ServiceAccount default/default and ConfigMap default/kube-root-ca.crt', stepTimeout, async () => {
       const r = await kubectl(['get', '-n', 'default', 'serviceaccount/default', 'configmap/kube-root-ca.crt', '-o', 'name']);
@@ -798,6 +826,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       logs,
       pids,
       timings,
+      clientKubeconfig: async (user, groups) => {
+        const name = `client-${user.replace(/[^a-zA-Z0-9-]/g, '-')}`;
+        const subject = `${groups.map((g) => `/O=${g}`).join('')}/CN=${user}`;
+        await issueClientCert(path.join(stateDir, 'pki'), name, subject);
+        const file = path.join(stateDir, `${name}.kubeconfig`);
+        const f = (n: string) => path.join(stateDir, 'pki', n);
+        await writeKubeconfig(file, apiServerURL, pki.caCrt, user, f(`${name}.crt`), f(`${name}.key`));
+        return file;
+      },
       kubectl,
       stop,
     };

@@ -35,7 +35,7 @@ describe('the tutorial: 1 -> 2 -> 4 members with kubectl scale', () => {
 
     const pods = await memberPods(ns, 'hazelcast');
     expect(pods).toHaveLength(4);
-    const logs = pods.map((p) => memberLog(ns, p.name));
+    const logs = await Promise.all(pods.map((p) => memberLog(ns, p.name)));
     expect(logs.some((log) => /Members \{size:4, ver:\d+\} \[/.test(log))).toBe(true);
 
     const client = await connectClient('hazelcast', pods);

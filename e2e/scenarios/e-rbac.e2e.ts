@@ -5,9 +5,17 @@ import {
   clusterSizeOf, createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, runKubectl, synthYaml, waitFor,
   waitForCluster,
 } from '../harness/cluster';
+import { API_FORBIDDEN, MERGE_LINE } from '../harness/hazelcast-log';
 
 const allowed = 'rbac';
 const refused = 'rbac-missing';
+
+/** Two members whose split-brain merge checks run 10 s after start and every 5 s after (Hazelcast: 300 s, 120 s). */
+const MERGE_SOON = (namespace: string) => ({
+  namespace,
+  replicas: 2,
+  jvmOptions: ['-Dhazelcast.merge.first.run.delay.seconds=10', '-Dhazelcast.merge.next.run.delay.seconds=5'],
+});
 
 /** `kubectl auth can-i` as the ServiceAccount: exit 0 and "yes", or exit 1 and "no"; anything else is an error. */
 async function can(ns: string, verb: string, resource: string): Promise<'yes' | 'no'> {
@@ -40,7 +48,7 @@ describe('RBAC', () => {
 
   it('negative control: without the RoleBinding, discovery is forbidden and each member is alone', async () => {
     await createRestrictedNamespace(refused);
-    const docs = synthYaml({ namespace: refused, replicas: 2 }).split(/^---$/m).filter((d) => !/^kind: RoleBinding$/m.test(d));
+    const docs = synthYaml(MERGE_SOON(refused)).split(/^---$/m).filter((d) => !/^kind: RoleBinding$/m.test(d));
     expect(docs.join('---')).not.toMatch(/kind: RoleBinding/);
     await kubectl(['apply', '-f', '-'], docs.join('---'));
     expect(await can(refused, 'list', 'endpoints')).toBe('no');
@@ -54,6 +62,13 @@ describe('RBAC', () => {
     // Give discovery the time it has to find peers (join wait, API retries) and more; they must stay apart.
     await new Promise((r) => setTimeout(r, 20_000));
     expect(await Promise.all(pods.map((p) => clusterSizeOf(p.ip)))).toEqual([1, 1]);
-    for (const p of pods) expect(memberLog(refused, p.name)).toMatch(/forbidden|403/i);
+    for (const p of pods) expect(await memberLog(refused, p.name)).toMatch(API_FORBIDDEN);
+
+    // And the RoleBinding is what was missing: once it exists, discovery finds the other member at the next
+    // split-brain merge check and the two clusters merge (Hazelcast logs its merge line: MERGE_LINE seen matching).
+    await kubectl(['apply', '-f', '-'], synthYaml(MERGE_SOON(refused)));
+    const merged = await waitForCluster(refused, 'hazelcast', 2, 120_000);
+    const logs = await Promise.all(merged.pods.map((p) => memberLog(refused, p.name)));
+    expect(logs.some((log) => MERGE_LINE.test(log)), 'one member logs that it merges into the other').toBe(true);
   });
 });

@@ -1,0 +1,61 @@
+// (j) NetworkPolicy, enforced by kube-network-policies on every node: dist/ as committed lets members reach each
+// other and labelled clients reach the members; a pod without the client label cannot connect. With metrics on,
+// the metrics port is open to anyone.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, root, synthYaml, waitFor,
+} from '../../harness/cluster';
+import { membersLine } from '../../harness/hazelcast-log';
+import { clientCommand, httpGetCommand, runPod } from '../harness/pods';
+
+const dist = fs.readFileSync(path.join(root, 'dist', 'hazelcast.k8s.yaml'), 'utf-8');
+const replicas = Number(/^ {2}replicas: (\d+)$/m.exec(dist)![1]);
+const service = 'hazelcast.default.svc.cluster.local:5701';
+const metricsNs = 'netpol-metrics';
+
+describe('NetworkPolicy of dist/, enforced', () => {
+  afterAll(async () => {
+    await kubectl(['delete', '-f', '-', '--wait=true', '--timeout=300s'], dist);
+    await waitFor('the members of default to be gone', 300_000, async () =>
+      JSON.parse(await kubectl(['get', 'pods', '-n', 'default', '-l', 'name=hazelcast', '-o', 'json'])).items.length === 0);
+    await deleteNamespace(metricsNs);
+  });
+
+  it('members form one cluster and a labelled client reads and writes', async () => {
+    expect(dist).toMatch(/^kind: NetworkPolicy$/m);
+    await kubectl(['apply', '-f', '-'], dist);
+    await kubectl(['rollout', 'status', 'deployment/hazelcast', '-n', 'default', '--timeout=300s']);
+    // Each member's own view, from its log (the suite's own address is not let through to the members)
+    const pods = await memberPods('default', 'hazelcast');
+    expect(pods).toHaveLength(replicas);
+    await waitFor(`every member logging a cluster of ${replicas}`, 60_000, async () =>
+      (await Promise.all(pods.map((p) => memberLog('default', p.name)))).every((log) => membersLine(replicas).test(log)));
+
+    const put = await runPod('default', 'client-labelled', clientCommand(service, 'hazelcast', 'put', ['--count', '500']),
+      { labels: { 'hazelcast-client': 'true' } });
+    expect(put.exitCode, put.log).toBe(0);
+    const get = await runPod('default', 'client-labelled-get', clientCommand(service, 'hazelcast', 'get', ['--count', '500']),
+      { labels: { 'hazelcast-client': 'true' } });
+    expect(get.exitCode, get.log).toBe(0);
+    expect(get.log).toMatch(/\bintact=500\b/);
+  });
+
+  it('control: the same client without the label cannot connect', async () => {
+    const refused = await runPod('default', 'client-unlabelled', clientCommand(service, 'hazelcast', 'size', ['--timeout-seconds', '20']));
+    expect(refused.exitCode, refused.log).not.toBe(0);
+  });
+
+  it('with metrics on, anyone reaches the metrics port, and still not the member port', async () => {
+    await createRestrictedNamespace(metricsNs);
+    await kubectl(['apply', '-f', '-'], synthYaml({ namespace: metricsNs, replicas: 1, networkPolicy: true, metrics: {} }));
+    await kubectl(['rollout', 'status', 'deployment/hazelcast', '-n', metricsNs, '--timeout=300s']);
+    const [member] = await memberPods(metricsNs, 'hazelcast');
+    const scrape = await runPod(metricsNs, 'scrape-unlabelled', httpGetCommand(member.ip, 8080, '/metrics'));
+    expect(scrape.exitCode, scrape.log).toBe(0);
+    expect(scrape.log).toMatch(/^HTTP\/1\.[01] 200/m);
+    const member5701 = await runPod(metricsNs, 'member-port-unlabelled', httpGetCommand(member.ip, 5701, '/hazelcast/health/ready'));
+    expect(member5701.exitCode, member5701.log).not.toBe(0);
+  });
+});

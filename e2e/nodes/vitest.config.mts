@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Every scenario (a-i from e2e/scenarios, j-p from e2e/nodes/scenarios) on real nodes: one cluster (control plane + 3 nodes + CoreDNS) for the whole run, scenarios one
+// after another, each in namespaces of its own.
+export default defineConfig({
+  test: {
+    include: ['e2e/scenarios/**/*.e2e.ts', 'e2e/nodes/scenarios/**/*.e2e.ts'],
+    globalSetup: ['e2e/nodes/harness/global-setup.ts'],
+    fileParallelism: false,
+    sequence: { concurrent: false },
+    testTimeout: 900_000,
+    hookTimeout: 600_000,
+    reporters: ['verbose'],
+  },
+});
