@@ -1,8 +1,23 @@
 import { Duration } from 'cdk8s';
+import type * as schema from '../imports/hazelcast-config';
+import { refuseReservedSections } from './config-rules';
+import { checkAgainstSchema } from './config-schema';
 import { checkInteger, show } from './validation';
 
-/** Per-map settings: the parts of Hazelcast's `map` configuration people set most. */
-export interface HazelcastMapConfig {
+/** The types generated from Hazelcast's JSON schema (imports/hazelcast-config.ts), under one name. */
+export type * as HazelcastSchema from '../imports/hazelcast-config';
+
+/** Map keys of the schema that `HazelcastMapConfig` replaces with typed camelCase settings. */
+type TypedMapKeys = 'backup-count' | 'async-backup-count' | 'time-to-live-seconds' | 'max-idle-seconds' | 'in-memory-format' | 'eviction';
+/** Map keys that are Enterprise Edition only (see config-rules.ts). */
+type EnterpriseMapKeys = 'hot-restart' | 'data-persistence' | 'wan-replication-ref' | 'merkle-tree' | 'user-code-namespace';
+
+/**
+ * Per-map settings: the ones people set most as typed camelCase props (with `Duration` for times), and every other
+ * key of the schema's map entry (`near-cache`, `map-store`, `indexes`, `split-brain-protection-ref`,
+ * `merge-policy`, `entry-listeners`, ...) in the schema's own spelling.
+ */
+export interface HazelcastMapConfig extends Omit<schema.Map[string], TypedMapKeys | EnterpriseMapKeys> {
   /**
    * Synchronous backup copies of each entry. 0 loses data with any member.
    * @default 1
@@ -47,11 +62,23 @@ export interface HazelcastMapConfig {
   };
 }
 
+/** Sections the stack sets itself (see STACK_OWNED_SECTIONS in config-rules.ts). */
+type StackOwnedSections = 'cluster-name' | 'advanced-network';
+/** Sections a Community Edition member cannot run (see ENTERPRISE_SECTIONS in config-rules.ts). */
+type EnterpriseSections = 'license-key' | 'persistence' | 'hot-restart-persistence' | 'wan-replication' | 'security'
+  | 'cp-subsystem' | 'user-code-namespaces' | 'native-memory' | 'rest' | 'auditlog';
+
+/** The `network` keys left to `config`: join, port and REST API are the stack's; TLS and encryption are Enterprise. */
+export type HazelcastNetworkConfig = Omit<schema.Network, 'join' | 'port' | 'rest-api' | 'ssl' | 'symmetric-encryption'>;
+
 /**
- * Member configuration beyond what the stack decides, shipped as `hazelcast.yaml` in a ConfigMap. Cluster name,
- * network, discovery, REST API and shutdown are the stack's own props and cannot be set here.
+ * Member configuration beyond what the stack decides, shipped as `hazelcast.yaml` in a ConfigMap and checked at
+ * synth against Hazelcast's JSON schema. Every section of the schema's `hazelcast:` can be set, in the schema's own
+ * keys (`queue`, `reliable-topic`, `split-brain-protection`, `serialization`, `jet`, `sql`, ...), as in Hazelcast's
+ * docs, except: maps, which are `maps` with typed settings; cluster name, network join/port/REST API and the
+ * shutdown properties, which are the stack's props; and Enterprise-only sections, which are refused.
  */
-export interface HazelcastConfig {
+export interface HazelcastConfig extends Omit<schema.HazelcastMemberConfig, 'map' | 'properties' | 'network' | StackOwnedSections | EnterpriseSections> {
   /**
    * Map settings by map name; the name `default` applies to every map without its own entry. Wildcards (`orders-*`)
    * work as in Hazelcast.
@@ -66,7 +93,24 @@ export interface HazelcastConfig {
    * @default - none
    */
   readonly properties?: { readonly [name: string]: string };
+
+  /**
+   * Network settings other than join, port and REST API (the stack's) and TLS (Enterprise): e.g. `outbound-ports`,
+   * `failure-detector`, `member-address-provider`.
+   * @default - what the stack sets
+   */
+  readonly network?: HazelcastNetworkConfig;
+
+  /**
+   * Jet, the streaming and SQL engine. The stack keeps what the official image's own config turns on
+   * (`enabled: true`, `resource-upload-enabled: true`) unless this says otherwise; SQL needs Jet.
+   * @default { enabled: true, 'resource-upload-enabled': true }
+   */
+  readonly jet?: schema.Jet;
 }
+
+/** What the image's default config (hazelcast-docker.xml, the jar's hazelcast-docker-assembly.yaml) sets for Jet. */
+export const IMAGE_JET_DEFAULTS = { 'enabled': true, 'resource-upload-enabled': true } as const;
 
 /**
  * Hazelcast properties the stack sets itself (as -D JVM options), with what decides each: neither
@@ -86,14 +130,29 @@ export const JOIN_WAIT_PROPERTY = 'hazelcast.wait.seconds.before.join';
 /** Property that sets the partition count; it also bounds how many members can own data. */
 export const PARTITION_COUNT_PROPERTY = 'hazelcast.partition.count';
 
-/** Checks a config and renders it as the `hazelcast.yaml` document (a plain object, to be serialized as YAML). */
-export function renderHazelcastConfig(config: HazelcastConfig): object {
+/** What rendering depends on besides the config itself. */
+export interface RenderContext {
+  /** `zoneAware` sets partition groups, so `config` may not. */
+  readonly zoneAware?: boolean;
+}
+
+/**
+ * Checks a config and renders it as the `hazelcast.yaml` document (a plain object, to be serialized as YAML): the
+ * typed settings first, then the stack-owned and Enterprise-only sections are refused, then the whole document is
+ * checked against Hazelcast's schema.
+ */
+export function renderHazelcastConfig(config: HazelcastConfig, context: RenderContext = {}): object {
+  const { maps, properties: props, jet, ...sections } = config as HazelcastConfig & { map?: unknown };
+  if ('map' in sections) {
+    throw new Error(`'config.map' is written 'config.maps' here: typed settings (backupCount, timeToLive as a Duration, ...) `
+      + 'and every other key of a map entry in the schema\'s spelling');
+  }
   const map: Record<string, object> = {};
-  for (const [name, settings] of Object.entries(config.maps ?? {})) {
+  for (const [name, settings] of Object.entries(maps ?? {})) {
     map[name] = renderMap(name, settings);
   }
   const properties: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config.properties ?? {})) {
+  for (const [key, value] of Object.entries(props ?? {})) {
     if (!/^hazelcast\.[a-z0-9.-]+$/.test(key)) {
       throw new Error(`'config.properties' key ${show(key)} must be a Hazelcast property such as "hazelcast.partition.count"`);
     }
@@ -108,12 +167,21 @@ export function renderHazelcastConfig(config: HazelcastConfig): object {
     }
     properties[key] = value;
   }
-  return {
-    hazelcast: {
-      ...(Object.keys(properties).length > 0 ? { properties } : {}),
-      ...(Object.keys(map).length > 0 ? { map } : {}),
-    },
+  const jetSection = { ...IMAGE_JET_DEFAULTS, ...jet };
+  if ('sql' in sections && jetSection.enabled === false) {
+    throw new Error(`'config.sql' needs Jet, which 'config.jet.enabled' (false) turns off: SQL runs on the Jet engine; `
+      + 'turn Jet on (the default) or drop config.sql');
+  }
+  const hazelcast: Record<string, unknown> = {
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+    ...(Object.keys(map).length > 0 ? { map } : {}),
+    ...sections,
+    jet: jetSection,
   };
+  refuseReservedSections(hazelcast, context.zoneAware ?? false);
+  const doc = { hazelcast };
+  checkAgainstSchema(doc);
+  return doc;
 }
 
 function renderMap(name: string, settings: HazelcastMapConfig): object {
@@ -131,6 +199,12 @@ function renderMap(name: string, settings: HazelcastMapConfig): object {
     checkInteger(`${prop(key)} (seconds)`, s, 1, 2_147_483_647);
     return s;
   };
+  const { backupCount: _b, asyncBackupCount: _a, timeToLive: _t, maxIdle: _i, inMemoryFormat: _f, eviction: _e, ...schemaKeys } = settings;
+  for (const [key, camel] of Object.entries(TYPED_MAP_KEYS)) {
+    if (key in schemaKeys) {
+      throw new Error(`'${prop(key)}' is written '${prop(camel)}' here (typed); set it there once`);
+    }
+  }
   const out: Record<string, unknown> = { 'backup-count': backups, 'async-backup-count': asyncBackups };
   const ttl = seconds('timeToLive', settings.timeToLive);
   if (ttl !== undefined) out['time-to-live-seconds'] = ttl;
@@ -158,5 +232,15 @@ function renderMap(name: string, settings: HazelcastMapConfig): object {
       'size': settings.eviction.size,
     };
   }
-  return out;
+  return { ...out, ...schemaKeys };
 }
+
+/** The schema keys of a map entry that HazelcastMapConfig types, with their camelCase names. */
+const TYPED_MAP_KEYS: { readonly [key: string]: string } = {
+  'backup-count': 'backupCount',
+  'async-backup-count': 'asyncBackupCount',
+  'time-to-live-seconds': 'timeToLive',
+  'max-idle-seconds': 'maxIdle',
+  'in-memory-format': 'inMemoryFormat',
+  'eviction': 'eviction',
+};

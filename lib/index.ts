@@ -3,3 +3,4 @@ export type { HazelcastClusterProps, Labels } from './cluster-props';
 export * from './hazelcast-cluster';
 export * from './hazelcast-config';
 export * from './versions';
+export { ENTERPRISE_SECTIONS, STACK_OWNED_SECTIONS } from './config-rules';

@@ -23,7 +23,7 @@ describe('examples/multi-cluster, built against the package entry point', () => 
       fs.symlinkSync(path.join(root, 'node_modules', dep), path.join(appDir, 'node_modules', dep));
     }
     fs.copyFileSync(path.join(root, 'examples', 'multi-cluster', 'main.ts'), path.join(appDir, 'main.ts'));
-  });
+  }, 120_000); // a full tsc build, imports/ included: over vitest's 10 s hook default on a busy machine
   afterAll(() => fs.rmSync(appDir, { recursive: true, force: true }));
 
   it('type-checks against the declarations and synthesizes both clusters', () => {
