@@ -89,8 +89,9 @@ gen_kubernetes() {
     sed -n -E "s#^[[:space:]]*(k8s\.io/[^ ]+) => \./staging/src/.*#	\1 => \1 ${staging_ver}#p" "${gomod}"
     echo ")"
   } >"${dir}/go.mod"
+  # kubelet and kube-proxy: built from this same module by e2e/nodes/build.sh
   write_tools_go "${dir}" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy
   tidy "${dir}"
 }
 

@@ -1,0 +1,8 @@
+//go:build tools
+
+// Package tools pins the main packages that e2e/nodes/build.sh builds from this wrapper module.
+package tools
+
+import (
+	_ "github.com/coredns/coredns"
+)
