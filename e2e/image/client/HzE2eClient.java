@@ -1,0 +1,206 @@
+// The e2e tests' Hazelcast client, shipped in the member image as /opt/hazelcast/bin/hz-e2e-client.
+// Compiled by e2e/image/build.sh against the image's own hazelcast jar (which contains the Java client).
+//
+//   hz-e2e-client --address <host:port>[,<host:port>...] --cluster <name> --op put|get|size|members|clear
+//                 [--map e2e] [--count 100] [--prefix key-] [--smart true|false] [--timeout-seconds 30]
+//
+// put      writes <prefix><i> -> value-<i> for i in [0, count)
+// get      reads those keys back; "found" counts entries present with the right value
+// size     map size
+// members  number of members the client sees (and their addresses)
+// clear    empties the map
+//
+// Prints exactly one JSON line on stdout, e.g. {"ok":true,"op":"get","map":"e2e","count":100,"found":100}, and
+// exits 0; on failure {"ok":false,"op":"get","error":"..."} and exit 1; exit 2 when --timeout-seconds ran out
+// (connecting included: the client gives up connecting after that time, it does not retry forever).
+// Hazelcast's own logging goes to stderr at WARNING.
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+public final class HzE2eClient {
+    private static final int BATCH = 500;
+
+    public static void main(String[] argv) {
+        Map<String, String> a = parse(argv);
+        String op = a.getOrDefault("op", "");
+        long timeoutSeconds = Long.parseLong(a.getOrDefault("timeout-seconds", "30"));
+        // A watchdog bounds everything (connect, operations, shutdown).
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(timeoutSeconds * 1000L);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.out.println(json(false, op, Map.of("error", "timeout after " + timeoutSeconds + " s")));
+            System.out.flush();
+            Runtime.getRuntime().halt(2);
+        }, "hz-e2e-client-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        HazelcastInstance client = null;
+        int code;
+        try {
+            String address = require(a, "address");
+            String cluster = require(a, "cluster");
+            if (!Set.of("put", "get", "size", "members", "clear").contains(op)) {
+                throw new IllegalArgumentException("--op must be put, get, size, members or clear, not '" + op + "'");
+            }
+            Logger.getLogger("").setLevel(Level.WARNING);
+            Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
+            ClientConfig config = new ClientConfig();
+            config.setClusterName(cluster);
+            config.setProperty("hazelcast.logging.type", "jdk");
+            config.setProperty("hazelcast.phone.home.enabled", "false");
+            for (String addr : address.split(",")) config.getNetworkConfig().addAddress(addr.trim());
+            config.getNetworkConfig().setSmartRouting(Boolean.parseBoolean(a.getOrDefault("smart", "true")));
+            long connectMillis = Math.max(1000L, timeoutSeconds * 1000L - 1000L);
+            config.getNetworkConfig().setConnectionTimeout((int) Math.min(connectMillis, 5000L));
+            config.getConnectionStrategyConfig().getConnectionRetryConfig()
+                    .setClusterConnectTimeoutMillis(connectMillis)
+                    .setInitialBackoffMillis(200)
+                    .setMaxBackoffMillis(1000);
+            client = HazelcastClient.newHazelcastClient(config);
+
+            String mapName = a.getOrDefault("map", "e2e");
+            int count = Integer.parseInt(a.getOrDefault("count", "100"));
+            String prefix = a.getOrDefault("prefix", "key-");
+            Map<String, Object> out = new LinkedHashMap<>();
+            switch (op) {
+                case "put": {
+                    IMap<String, String> map = client.getMap(mapName);
+                    for (int from = 0; from < count; from += BATCH) {
+                        Map<String, String> batch = new HashMap<>();
+                        for (int i = from; i < Math.min(count, from + BATCH); i++) batch.put(prefix + i, "value-" + i);
+                        map.putAll(batch);
+                    }
+                    out.put("map", mapName);
+                    out.put("written", count);
+                    break;
+                }
+                case "get": {
+                    IMap<String, String> map = client.getMap(mapName);
+                    int found = 0;
+                    int wrong = 0;
+                    for (int from = 0; from < count; from += BATCH) {
+                        Set<String> keys = new HashSet<>();
+                        for (int i = from; i < Math.min(count, from + BATCH); i++) keys.add(prefix + i);
+                        Map<String, String> got = map.getAll(keys);
+                        for (Map.Entry<String, String> e : got.entrySet()) {
+                            String i = e.getKey().substring(prefix.length());
+                            if (("value-" + i).equals(e.getValue())) found++; else wrong++;
+                        }
+                    }
+                    out.put("map", mapName);
+                    out.put("count", count);
+                    out.put("found", found);
+                    out.put("missing", count - found - wrong);
+                    out.put("wrong", wrong);
+                    break;
+                }
+                case "size":
+                    out.put("map", mapName);
+                    out.put("size", client.getMap(mapName).size());
+                    break;
+                case "clear":
+                    client.getMap(mapName).clear();
+                    out.put("map", mapName);
+                    break;
+                case "members": {
+                    List<String> members = new ArrayList<>();
+                    for (Member m : client.getCluster().getMembers()) members.add(m.getAddress().toString());
+                    out.put("members", members.size());
+                    out.put("addresses", members);
+                    break;
+                }
+                default:
+                    throw new IllegalStateException(op);
+            }
+            System.out.println(json(true, op, out));
+            code = 0;
+        } catch (Throwable t) {
+            String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
+            System.out.println(json(false, op, Map.of("error", msg)));
+            code = 1;
+        }
+        System.out.flush();
+        if (client != null) {
+            try {
+                client.shutdown();
+            } catch (Throwable ignored) {
+                // exiting anyway
+            }
+        }
+        Runtime.getRuntime().halt(code);
+    }
+
+    private static Map<String, String> parse(String[] argv) {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String k = argv[i];
+            if (!k.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + k + "'");
+            int eq = k.indexOf('=');
+            if (eq > 0) {
+                a.put(k.substring(2, eq), k.substring(eq + 1));
+            } else if (i + 1 < argv.length) {
+                a.put(k.substring(2), argv[++i]);
+            } else {
+                throw new IllegalArgumentException("missing value for " + k);
+            }
+        }
+        return a;
+    }
+
+    private static String require(Map<String, String> a, String key) {
+        String v = a.get(key);
+        if (v == null || v.isEmpty()) throw new IllegalArgumentException("--" + key + " is required");
+        return v;
+    }
+
+    private static String json(boolean ok, String op, Map<String, ?> fields) {
+        StringBuilder sb = new StringBuilder("{\"ok\":").append(ok).append(",\"op\":").append(quote(op));
+        for (Map.Entry<String, ?> e : fields.entrySet()) {
+            sb.append(',').append(quote(e.getKey())).append(':').append(value(e.getValue()));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String value(Object v) {
+        if (v instanceof Number || v instanceof Boolean) return v.toString();
+        if (v instanceof List<?> list) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < list.size(); i++) sb.append(i == 0 ? "" : ",").append(value(list.get(i)));
+            return sb.append(']').toString();
+        }
+        return quote(String.valueOf(v));
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c)); else sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
