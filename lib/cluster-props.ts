@@ -3,6 +3,8 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 import { HazelcastConfig, PARTITION_COUNT_PROPERTY } from './hazelcast-config';
+import type { ProbeTimings } from './probes';
+import type { UserCode } from './user-code';
 import {
   checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkDnsDomain, checkInteger, checkLabel, checkToken, show,
 } from './validation';
@@ -178,6 +180,95 @@ export interface HazelcastClusterProps {
    * @default false
    */
   readonly networkPolicy?: boolean;
+
+  /**
+   * Jars for the members' classpath (MapStore, EntryProcessors, domain classes, Jet jobs): copied from an image by
+   * an init container, or mounted from a volume, into /data/user-code, which the member's CLASSPATH names.
+   * @default - the image's classpath only
+   */
+  readonly userCode?: UserCode;
+
+  /**
+   * Timings of the readiness probe (`/hazelcast/health/ready`: ready once the member has joined).
+   * @default - initial delay 3 s, period 2 s, timeout 2 s, failure threshold 5
+   */
+  readonly readinessProbe?: ProbeTimings;
+
+  /**
+   * Timings of the liveness probe (`/hazelcast/health/node-state`: alive until shut down).
+   * @default - initial delay 30 s, period 10 s, timeout 10 s, failure threshold 10 (the Helm chart's)
+   */
+  readonly livenessProbe?: ProbeTimings;
+
+  /**
+   * A startup probe on `/hazelcast/health/node-state`, which holds liveness off until the member answers: `true`
+   * for its default timings, or timings.
+   * @default - none (initial delay 0 s, period 5 s, timeout 5 s, failure threshold 60 when turned on)
+   */
+  readonly startupProbe?: ProbeTimings | boolean;
+
+  /**
+   * Root log level of the members (the image's `LOGGING_LEVEL`).
+   * @default - the image's: INFO
+   */
+  readonly loggingLevel?: 'OFF' | 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE' | 'ALL';
+
+  /**
+   * Extra labels on the member pods only (not on other objects, never in selectors).
+   * @default - none
+   */
+  readonly podLabels?: { readonly [key: string]: string };
+
+  /**
+   * Extra annotations on the member pods (for example a mesh's or a log shipper's).
+   * @default - none
+   */
+  readonly podAnnotations?: { readonly [key: string]: string };
+
+  /**
+   * Annotations on the metadata of every object (the Helm chart's commonAnnotations; its commonLabels are `labels`).
+   * @default - none
+   */
+  readonly commonAnnotations?: { readonly [key: string]: string };
+
+  /**
+   * PriorityClass of the member pods.
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * More topology spread constraints, after the zone spread of `zoneAware`. A constraint without `labelSelector`
+   * gets the members' selector.
+   * @default - none
+   */
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+
+  /**
+   * More volumes for the member pods (not hostPath; not named tmp, config or user-code).
+   * @default - none
+   */
+  readonly extraVolumes?: k8s.Volume[];
+
+  /**
+   * More mounts in the member container, of `extraVolumes` (not over /tmp, /data/hazelcast or /data/user-code).
+   * @default - none
+   */
+  readonly extraVolumeMounts?: k8s.VolumeMount[];
+
+  /**
+   * Init containers that run before the member (after the user-code copy). They get the member's restricted
+   * security context; one that asks for less (privileged, root, added capabilities, host ports) is refused.
+   * @default - none
+   */
+  readonly initContainers?: k8s.Container[];
+
+  /**
+   * Containers that run beside the member, for example a log shipper or a mesh proxy; restricted like
+   * `initContainers`.
+   * @default - none
+   */
+  readonly sidecars?: k8s.Container[];
 }
 
 /** Labels, as Kubernetes object metadata takes them. */
@@ -211,8 +302,10 @@ export interface ClusterSettings {
   readonly selector: Labels;
   /** Labels on every object's metadata and on the pods. */
   readonly labels: Labels;
-  /** Name, namespace and labels: the metadata most objects carry. */
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Labels };
+  /** Annotations on every object's metadata (`commonAnnotations`). */
+  readonly annotations?: Labels;
+  /** Name, namespace, labels (and `commonAnnotations`): the metadata most objects carry. */
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Labels; readonly annotations?: Labels };
 }
 
 /** Checks every prop and resolves the defaults; throws on the first bad value, naming the prop. */
@@ -290,12 +383,25 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   for (const [key, value] of Object.entries(props.nodeSelector ?? {})) checkLabel('nodeSelector', key, value);
   for (const secret of props.imagePullSecrets ?? []) checkDns1123Subdomain('imagePullSecrets', secret);
   const labels = { ...stackLabels, ...props.labels };
+  for (const [key, value] of Object.entries(props.commonAnnotations ?? {})) {
+    if (typeof value !== 'string') throw new Error(`'commonAnnotations' value for ${show(key)} (${show(value)}) must be a string`);
+    if (key === 'kube-score/ignore') {
+      throw new Error(`'commonAnnotations' key "kube-score/ignore" is set by the stack on the Deployment; leave it out`);
+    }
+  }
+  const annotations = props.commonAnnotations !== undefined && Object.keys(props.commonAnnotations).length > 0
+    ? props.commonAnnotations : undefined;
+  if (props.priorityClassName !== undefined) checkDns1123Subdomain('priorityClassName', props.priorityClassName);
+  const loggingLevels = ['OFF', 'FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'ALL'];
+  if (props.loggingLevel !== undefined && !loggingLevels.includes(props.loggingLevel)) {
+    throw new Error(`'loggingLevel' (${show(props.loggingLevel)}) must be one of ${loggingLevels.join(', ')}`);
+  }
 
   return {
     props, name, namespace, replicas, dnsDomain, image, port, memoryLimit, memoryMiB, heapSize, heapMiB,
     ephemeralStorage, ephemeralMiB, cpuRequestMillis, cpuLimitMillis, gracefulShutdownTimeout, shutdownSeconds,
-    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel: `${name}-client`, selector, labels,
-    metadata: { name, namespace, labels },
+    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel: `${name}-client`, selector, labels, annotations,
+    metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) },
   };
 }
 

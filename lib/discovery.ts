@@ -39,7 +39,7 @@ export function addDiscoveryRbac(scope: Construct, s: ClusterSettings): Discover
 
   // Cluster-scoped, so named after the namespace too: two clusters called "hazelcast" must not share it.
   // Neither part can contain '.', so no two namespace/name pairs give the same name.
-  const clusterMetadata = { name: `${s.namespace}.${s.name}.node-reader`, labels: s.labels };
+  const clusterMetadata = { name: `${s.namespace}.${s.name}.node-reader`, labels: s.labels, annotations: s.annotations };
   const nodeReaderRole = new k8s.KubeClusterRole(scope, 'NodeReaderRole', {
     metadata: clusterMetadata,
     rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],

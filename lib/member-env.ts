@@ -37,7 +37,7 @@ export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): str
 }
 
 /** The member container's env list. */
-export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap: boolean): k8s.EnvVar[] {
+export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap: boolean, userCodeEnv?: k8s.EnvVar): k8s.EnvVar[] {
   const env: k8s.EnvVar[] = [
     { name: 'DNS_DOMAIN', value: s.dnsDomain },
     { name: 'HZ_CLUSTERNAME', value: s.clusterName },
@@ -48,6 +48,8 @@ export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap:
     { name: 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED', value: 'true' },
     ...(s.zoneAware ? zoneAwareEnv() : []),
     ...(s.metricsPort !== undefined ? [{ name: 'PROMETHEUS_PORT', value: String(s.metricsPort) }] : []),
+    ...(s.props.loggingLevel !== undefined ? [{ name: 'LOGGING_LEVEL', value: s.props.loggingLevel }] : []),
+    ...(userCodeEnv ? [userCodeEnv] : []),
     { name: 'JAVA_OPTS', value: memberJvmOptions(s, hasConfigMap).join(' ') },
   ];
   for (const [name, value] of Object.entries(s.props.env ?? {})) {

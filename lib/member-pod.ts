@@ -6,6 +6,9 @@ import { ClusterSettings, MEMBER_PORT_NAME, METRICS_PORT_NAME } from './cluster-
 import { CONFIG_DIR, MemberConfigMap } from './config-map';
 import { zoneSpread } from './discovery';
 import { memberEnv } from './member-env';
+import { extraContainers, extraMounts, extraPodMetadata, extraVolumes, RESTRICTED_CONTAINER } from './pod-extras';
+import { memberProbes } from './probes';
+import { USER_CODE_DIR, USER_CODE_INIT_CONTAINER, UserCodeParts, userCodeParts } from './user-code';
 
 /** Time the JVM gets to exit after Hazelcast's graceful shutdown has given up. */
 const SHUTDOWN_MARGIN = Duration.seconds(30);
@@ -26,7 +29,7 @@ export function addMemberDeployment(scope: Construct, s: ClusterSettings, refs: 
       ...s.metadata,
       // kube-score wants imagePullPolicy Always; the image is a pinned release tag, so IfNotPresent is right and
       // spares a registry round trip on every start (and works where the image is preloaded).
-      annotations: { 'kube-score/ignore': 'container-image-pull-policy' },
+      annotations: { ...s.annotations, 'kube-score/ignore': 'container-image-pull-policy' },
     },
     spec: {
       replicas: s.replicas,
@@ -39,24 +42,52 @@ export function addMemberDeployment(scope: Construct, s: ClusterSettings, refs: 
 }
 
 function memberPodTemplate(s: ClusterSettings, refs: MemberPodRefs): k8s.PodTemplateSpec {
-  const podAnnotations: Record<string, string> = {
+  const p = s.props;
+  const stackAnnotations: Record<string, string> = {
     ...(refs.config ? { 'checksum/config': refs.config.checksum } : {}),
     ...(s.metricsPort !== undefined ? {
       'prometheus.io/scrape': 'true', 'prometheus.io/port': String(s.metricsPort), 'prometheus.io/path': '/metrics',
     } : {}),
   };
+  const podAnnotations = {
+    ...stackAnnotations,
+    ...extraPodMetadata('podAnnotations', p.podAnnotations,
+      Object.fromEntries(Object.keys(stackAnnotations).map((k) => [k, k.startsWith('checksum') ? 'the config prop' : 'the metrics prop']))),
+  };
+  const podLabels = {
+    ...s.labels,
+    ...extraPodMetadata('podLabels', p.podLabels, Object.fromEntries(Object.keys(s.labels).map((k) => [k,
+      k in (p.labels ?? {}) ? 'the labels prop' : 'the stack (selectors and tooling rely on it)']))),
+  };
+  const userCode = p.userCode !== undefined ? userCodeParts(p.userCode, RESTRICTED_CONTAINER) : undefined;
+
   const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: {} }];
   if (refs.config) volumes.push({ name: 'config', configMap: { name: refs.config.configMap.name } });
+  if (userCode) volumes.push(userCode.volume);
+  const volumeNames = new Set(['tmp', 'config', 'user-code']);
+  volumes.push(...extraVolumes(p.extraVolumes, volumeNames));
+
+  const containerNames = new Set(['hazelcast', USER_CODE_INIT_CONTAINER]);
+  const initContainers = [
+    ...(userCode?.initContainer ? [userCode.initContainer] : []),
+    ...extraContainers('initContainers', p.initContainers, containerNames),
+  ];
+  const sidecars = extraContainers('sidecars', p.sidecars, containerNames);
+  const spread = [
+    ...(zoneSpread(s) ?? []),
+    ...(p.topologySpreadConstraints ?? []).map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: s.selector } })),
+  ];
 
   return {
     metadata: {
-      labels: s.labels,
+      labels: podLabels,
       ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
     },
     spec: {
       serviceAccountName: refs.serviceAccount.name,
       automountServiceAccountToken: true,
       terminationGracePeriodSeconds: s.shutdownSeconds + SHUTDOWN_MARGIN.toSeconds(),
+      priorityClassName: p.priorityClassName,
       securityContext: {
         runAsNonRoot: true,
         runAsUser: RUN_AS_ID,
@@ -65,47 +96,39 @@ function memberPodTemplate(s: ClusterSettings, refs: MemberPodRefs): k8s.PodTemp
         seccompProfile: { type: 'RuntimeDefault' },
       },
       affinity: antiAffinity(s),
-      topologySpreadConstraints: zoneSpread(s),
-      nodeSelector: s.props.nodeSelector,
-      tolerations: s.props.tolerations,
-      imagePullSecrets: s.props.imagePullSecrets?.map((name) => ({ name })),
-      containers: [memberContainer(s, refs)],
+      topologySpreadConstraints: spread.length > 0 ? spread : undefined,
+      nodeSelector: p.nodeSelector,
+      tolerations: p.tolerations,
+      imagePullSecrets: p.imagePullSecrets?.map((name) => ({ name })),
+      initContainers: initContainers.length > 0 ? initContainers : undefined,
+      containers: [memberContainer(s, refs, userCode, volumes), ...sidecars],
       volumes,
     },
   };
 }
 
-function memberContainer(s: ClusterSettings, refs: MemberPodRefs): k8s.Container {
+function memberContainer(s: ClusterSettings, refs: MemberPodRefs, userCode: UserCodeParts | undefined, volumes: k8s.Volume[]): k8s.Container {
   const ports: k8s.ContainerPort[] = [{ name: MEMBER_PORT_NAME, containerPort: s.port, protocol: 'TCP' }];
   if (s.metricsPort !== undefined) ports.push({ name: METRICS_PORT_NAME, containerPort: s.metricsPort, protocol: 'TCP' });
   const memory = k8s.Quantity.fromString(`${s.memoryMiB}Mi`);
   const ephemeralStorage = k8s.Quantity.fromString(`${s.ephemeralMiB}Mi`);
   const volumeMounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
   if (refs.config) volumeMounts.push({ name: 'config', mountPath: CONFIG_DIR, readOnly: true });
-  const healthProbe = (path: string) => ({
-    httpGet: { path, port: k8s.IntOrString.fromString(MEMBER_PORT_NAME) },
-  });
+  if (userCode) volumeMounts.push(userCode.mount);
+  volumeMounts.push(...extraMounts(s.props.extraVolumeMounts, new Set(volumes.map((v) => v.name)), ['/tmp', CONFIG_DIR, USER_CODE_DIR]));
 
   return {
     name: 'hazelcast',
     image: s.image,
     imagePullPolicy: 'IfNotPresent',
     ports,
-    env: memberEnv(s, refs.service.name, refs.config !== undefined),
+    env: memberEnv(s, refs.service.name, refs.config !== undefined, userCode?.env),
     resources: {
       requests: { 'cpu': millicores(s.cpuRequestMillis), memory, 'ephemeral-storage': ephemeralStorage },
       limits: { 'cpu': millicores(s.cpuLimitMillis), memory, 'ephemeral-storage': ephemeralStorage },
     },
-    // Ready once the member has joined the cluster; alive while its node state is not shut down.
-    // Readiness is checked every 2 s: a member counts as up (and a rollout moves on) within 2 s of joining,
-    // and 5 misses (10 s, longer than a GC pause) take it out of the Service.
-    readinessProbe: { ...healthProbe('/hazelcast/health/ready'), initialDelaySeconds: 3, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 5 },
-    livenessProbe: { ...healthProbe('/hazelcast/health/node-state'), initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 10 },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    },
+    ...memberProbes(s.props),
+    securityContext: RESTRICTED_CONTAINER,
     volumeMounts,
   };
 }

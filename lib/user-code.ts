@@ -1,0 +1,95 @@
+// User code on the members' classpath (MapStore/MapLoader, EntryProcessors, domain classes, Jet jobs' classes).
+// The Community Edition has no User Code Namespaces, so the jars must be there when the JVM starts. Two ways, both
+// with a stock image, dist/ and Kubernetes 1.27 (image volumes need 1.31+ behind a gate, 1.33+ on by default):
+// - `image`: an init container from the user's image copies the jars into an emptyDir that the member mounts;
+// - `volume`: any volume source holding the jars (a PVC, a CSI volume, a ConfigMap of small jars), mounted read-only.
+// Either way the member's CLASSPATH env names the folder: the image's start script (bin/common.sh) appends
+// $CLASSPATH to its own classpath.
+import * as k8s from '../imports/k8s';
+import { checkToken, show } from './validation';
+
+/** Where the member container sees the user code. */
+export const USER_CODE_DIR = '/data/user-code';
+/** The volume (and init container) name of the user code. */
+export const USER_CODE_VOLUME = 'user-code';
+/** The init container that copies the jars from `userCode.image`. */
+export const USER_CODE_INIT_CONTAINER = 'user-code';
+
+/** Where the members' extra jars come from: exactly one of `image` and `volume`. */
+export interface UserCode {
+  /**
+   * An image holding the jars (and anything else for the classpath) under `path`, with a `cp` binary (for example
+   * `FROM busybox` + `COPY target/*.jar /jars/`). The files must be readable by uid 65534. An init container copies
+   * them into an emptyDir before the member starts, so a new image tag rolls the members.
+   * @default - no image
+   */
+  readonly image?: string;
+
+  /**
+   * The folder in `image` to copy.
+   * @default "/jars"
+   */
+  readonly path?: string;
+
+  /**
+   * A volume holding the jars at its root, mounted read-only (its `name` is the stack's: "user-code").
+   * hostPath is refused (Pod Security "restricted").
+   * @default - no volume
+   */
+  readonly volume?: Omit<k8s.Volume, 'name'>;
+}
+
+/** What user code adds to the pod. */
+export interface UserCodeParts {
+  readonly volume: k8s.Volume;
+  readonly mount: k8s.VolumeMount;
+  readonly env: k8s.EnvVar;
+  readonly initContainer?: k8s.Container;
+}
+
+/**
+ * The volume, the member's mount and CLASSPATH, and (for `image`) the init container. `securityContext` is the
+ * member container's (Pod Security "restricted"), which the init container gets too.
+ */
+export function userCodeParts(userCode: UserCode, securityContext: k8s.SecurityContext): UserCodeParts {
+  if ((userCode.image === undefined) === (userCode.volume === undefined)) {
+    throw new Error(`'userCode' must set exactly one of 'image' (an image with the jars, copied by an init container) `
+      + `and 'volume' (a volume with the jars); it sets ${userCode.image === undefined ? 'neither' : 'both'}`);
+  }
+  const mount = { name: USER_CODE_VOLUME, mountPath: USER_CODE_DIR, readOnly: true };
+  // The folder for loose classes and resources, and every jar in it.
+  const env = { name: 'CLASSPATH', value: `${USER_CODE_DIR}:${USER_CODE_DIR}/*` };
+  if (userCode.volume !== undefined) {
+    if ('hostPath' in userCode.volume) {
+      throw new Error(`'userCode.volume' (hostPath) is refused: Pod Security "restricted" forbids hostPath volumes; `
+        + 'use a PVC, a CSI volume, a ConfigMap or userCode.image');
+    }
+    if (userCode.path !== undefined) {
+      throw new Error(`'userCode.path' (${show(userCode.path)}) applies to 'userCode.image' only; a volume is mounted from its root`);
+    }
+    return { volume: { ...userCode.volume, name: USER_CODE_VOLUME }, mount, env };
+  }
+
+  const image = userCode.image!;
+  checkToken('userCode.image', image, 'an image reference');
+  const path = userCode.path ?? '/jars';
+  if (!/^\/[^\s]*$/.test(path) || path.split('/').includes('..')) {
+    throw new Error(`'userCode.path' (${show(path)}) must be an absolute path without white space or '..'`);
+  }
+  const small = { 'cpu': k8s.Quantity.fromString('100m'), 'memory': k8s.Quantity.fromString('64Mi'), 'ephemeral-storage': k8s.Quantity.fromString('64Mi') };
+  return {
+    volume: { name: USER_CODE_VOLUME, emptyDir: {} },
+    mount,
+    env,
+    initContainer: {
+      name: USER_CODE_INIT_CONTAINER,
+      image,
+      imagePullPolicy: 'IfNotPresent',
+      // `<path>/.` copies the folder's content, hidden files included, into the emptyDir.
+      command: ['cp', '-R', `${path.replace(/\/$/, '')}/.`, `${USER_CODE_DIR}/`],
+      resources: { requests: small, limits: { ...small, cpu: k8s.Quantity.fromString('500m') } },
+      securityContext,
+      volumeMounts: [{ name: USER_CODE_VOLUME, mountPath: USER_CODE_DIR }],
+    },
+  };
+}
