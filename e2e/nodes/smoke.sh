@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# Standalone proof of the node binaries and images (root): in a network namespace of its own it starts containerd
+# (own root/state/socket under a temp dir, config from containerd-config.toml.tmpl, CNI bridge config), imports the
+# three images, and runs
+#   A. the member image with `ctr run` under the stack's security context (uid 65534, read-only rootfs with an
+#      emptyDir-like /tmp, all capabilities dropped, no-new-privileges, RuntimeDefault-like seccomp), waits for
+#      `is STARTED`, checks /proc of the JVM (Uid 65534, CapEff 0, Seccomp 2, PID 1 of its PID namespace), that
+#      / is read-only, and writes/reads/counts entries with hz-e2e-client inside the container;
+#      the client fails fast (non-zero, bounded) against a port nobody listens on;
+#   B. the pause image (exits on SIGTERM) and the coredns image (prints its version);
+#   C. a one-node kubelet (standalone, no API server) running the member as a static pod with the stack's
+#      securityContext, on the CNI bridge: `is STARTED`, Uid 65534, CapEff 0, Seccomp 2, pod IP from the bridge.
+# Builds what is missing first (cached: e2e/nodes/build.sh, e2e/image/build.sh). Everything it starts is stopped
+# by pid and the namespace deleted on EXIT, also on failure. Ends with `smoke: N passed, N failed`.
+# Usage: smoke.sh [--no-kubelet]
+# Env: HZ_E2E_CACHE; SMOKE_KEEP=1 keeps the temp dir for inspection.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "${HERE}/../.." && pwd)"
+with_kubelet=true
+[[ "${1:-}" == "--no-kubelet" ]] && with_kubelet=false
+[[ $EUID -eq 0 ]] || { echo "smoke.sh: needs root" >&2; exit 1; }
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "PASS $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+check() { # description command...
+  local d="$1"; shift
+  if "$@"; then ok "${d}"; else bad "${d}"; fi
+}
+log() { echo "[smoke $(date +%T)] $*" >&2; }
+
+components=(containerd runc cni-plugins coredns)
+${with_kubelet} && components+=(kubelet)
+bash "${HERE}/build.sh" "${components[@]}" >/dev/null
+eval "$(bash "${HERE}/build.sh" --print-env | sed 's/^/export /')"
+bash "${REPO}/e2e/image/build.sh" >/dev/null
+eval "$(bash "${REPO}/e2e/image/build.sh" --print-env | sed 's/^/export /')"
+
+NS="hz-nodes-smoke-$$"
+T="$(mktemp -d /tmp/hz-nodes-smoke.XXXXXX)"
+SOCK="${T}/containerd.sock"
+CG="hz-nodes-smoke-$$"          # cgroup parent of everything we run (v1 hierarchies)
+pids=()                          # daemons we started
+
+cleanup() {
+  local rc=$?
+  set +e
+  log "cleanup"
+  if [[ -S "${SOCK}" ]]; then
+    local t
+    for t in $("${CTR}" -a "${SOCK}" -n k8s.io tasks ls -q 2>/dev/null); do
+      "${CTR}" -a "${SOCK}" -n k8s.io tasks kill -s SIGKILL "${t}" >/dev/null 2>&1
+    done
+    sleep 1
+    for t in $("${CTR}" -a "${SOCK}" -n k8s.io containers ls -q 2>/dev/null); do
+      "${CTR}" -a "${SOCK}" -n k8s.io tasks delete -f "${t}" >/dev/null 2>&1
+      "${CTR}" -a "${SOCK}" -n k8s.io containers delete "${t}" >/dev/null 2>&1
+    done
+  fi
+  local p
+  for p in "${pids[@]}"; do kill -TERM "${p}" 2>/dev/null; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "${p}" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "${p}" 2>/dev/null
+  done
+  # shims (and anything else) still running with our temp dir on their command line: by pid
+  for p in $(grep -l -a -F "${T}" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
+    [[ "${p}" == "$$" ]] && continue
+    kill -KILL "${p}" 2>/dev/null
+  done
+  sleep 0.5
+  # mounts under our temp dir (overlay rootfs, sandbox shm, kubelet volumes), deepest first
+  awk -v t="${T}" 'index($2, t) == 1 {print $2}' /proc/self/mounts | sort -r | while read -r m; do
+    umount -l "${m}" 2>/dev/null
+  done
+  # our cgroups, deepest first
+  local h
+  for h in /sys/fs/cgroup/*/; do
+    [[ -d "${h}${CG}" ]] && find "${h}${CG}" -depth -type d -exec rmdir {} \; 2>/dev/null
+  done
+  ip netns del "${NS}" 2>/dev/null
+  if [[ "${SMOKE_KEEP:-}" == 1 ]]; then log "kept ${T}"; else rm -rf "${T}"; fi
+  echo "smoke: ${passed} passed, ${failed} failed"
+  [[ ${rc} -ne 0 ]] && exit "${rc}"
+  [[ ${failed} -eq 0 ]]
+}
+trap cleanup EXIT
+
+wait_for() { # seconds description command...
+  local secs="$1" d="$2"; shift 2
+  local end=$((SECONDS + secs))
+  while ((SECONDS < end)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  log "timed out after ${secs} s waiting for ${d}"
+  return 1
+}
+
+# --- network namespace: node address 10.245.0.1, pod bridge 10.245.1.0/24 --------------------------------------
+log "netns ${NS}"
+ip netns add "${NS}"
+nsx() { nsenter --net="/run/netns/${NS}" "$@"; }
+nsx ip link set lo up
+nsx ip link add hz-node0 type veth peer name hz-node0p   # no dummy driver on this kernel; both ends stay here
+nsx ip link set hz-node0p up
+nsx ip addr add 10.245.0.1/24 dev hz-node0
+nsx ip link set hz-node0 up
+nsx ip route add default via 10.245.0.254 dev hz-node0 onlink   # stays inside the namespace: nothing answers
+
+# --- containerd ------------------------------------------------------------------------------------------------
+mkdir -p "${T}/cni" "${T}/containerd/root" "${T}/containerd/state" "${T}/logs"
+cat >"${T}/cni/10-bridge.conflist" <<EOF
+{"cniVersion": "1.0.0", "name": "hz-e2e", "plugins": [
+  {"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.245.1.0/24"}]], "routes": [{"dst": "0.0.0.0/0"}],
+            "dataDir": "${T}/cni/ipam"}},
+  {"type": "portmap", "capabilities": {"portMappings": true}}]}
+EOF
+sed -e "s#@@ROOT@@#${T}/containerd/root#" -e "s#@@STATE@@#${T}/containerd/state#" -e "s#@@ADDRESS@@#${SOCK}#" \
+  -e "s#@@RUNC@@#${RUNC}#" -e "s#@@CNI_BIN_DIR@@#${CNI_BIN_DIR}#" -e "s#@@CNI_CONF_DIR@@#${T}/cni#" \
+  -e "s#@@PAUSE_IMAGE@@#${PAUSE_IMAGE}#" "${HERE}/containerd-config.toml.tmpl" >"${T}/containerd.toml"
+log "containerd"
+PATH="$(dirname "${CONTAINERD_SHIM}"):$(dirname "${RUNC}"):${PATH}" \
+  nsenter --net="/run/netns/${NS}" "${CONTAINERD}" --config "${T}/containerd.toml" >"${T}/logs/containerd.log" 2>&1 &
+pids+=($!)
+check "containerd serves its socket" wait_for 30 "containerd socket" "${CTR}" -a "${SOCK}" version
+ctr() { "${CTR}" -a "${SOCK}" -n k8s.io "$@"; }
+
+for tar in "${PAUSE_IMAGE_TAR}" "${COREDNS_IMAGE_TAR}" "${MEMBER_IMAGE_TAR}"; do
+  start=${SECONDS}
+  check "import $(basename "${tar}")" ctr images import --local "${tar}"
+  log "imported in $((SECONDS - start)) s"
+done
+images="$(ctr images ls -q)"
+for ref in "${MEMBER_IMAGE}" "${PAUSE_IMAGE}" "${COREDNS_IMAGE}"; do
+  check "image ${ref} listed" grep -qxF "${ref}" <<<"${images}"
+done
+
+# --- A. member with ctr run ------------------------------------------------------------------------------------
+# ctr has no "--cap-drop ALL": drop each capability of its default set (oci.populateDefaultUnixSpec)
+drop_all=()
+for c in CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT \
+  KILL AUDIT_WRITE; do drop_all+=(--cap-drop "CAP_${c}"); done
+mkdir -p "${T}/member-tmp" && chmod 1777 "${T}/member-tmp"
+log "member (ctr run)"
+ctr run -d --cgroup "/${CG}/member" --with-ns "network:/run/netns/${NS}" --log-uri "file://${T}/logs/member.log" \
+  --user 65534:65534 --read-only "${drop_all[@]}" --seccomp \
+  --mount "type=bind,src=${T}/member-tmp,dst=/tmp,options=rbind:rw" \
+  --env HZ_CLUSTERNAME=smoke --env "JAVA_OPTS=-Xmx256m -Dhazelcast.phone.home.enabled=false" \
+  "${MEMBER_IMAGE}" member >/dev/null
+start=${SECONDS}
+if wait_for 120 "member is STARTED" grep -q 'is STARTED' "${T}/logs/member.log"; then
+  ok "member log says is STARTED ($((SECONDS - start)) s)"
+else
+  bad "member log says is STARTED"; tail -30 "${T}/logs/member.log" >&2 || true
+fi
+pid="$(ctr tasks ls | awk '$1=="member"{print $2}')"
+status="$(cat "/proc/${pid}/status" 2>/dev/null || true)"
+check "member process is java" grep -q '^Name:[[:space:]]*java$' <<<"${status}"
+check "member Uid 65534" grep -qE '^Uid:[[:space:]]+65534[[:space:]]+65534' <<<"${status}"
+check "member CapEff 0" grep -qE '^CapEff:[[:space:]]+0+$' <<<"${status}"
+check "member Seccomp 2" grep -qE '^Seccomp:[[:space:]]+2$' <<<"${status}"
+check "member JVM is PID 1 of its container" grep -qE '^NSpid:.*[[:space:]]1$' <<<"${status}"
+out="$(ctr tasks exec --exec-id ro member touch /opt/hazelcast/x 2>&1 | grep -v DEPRECATION)" || true
+check "member rootfs read-only: ${out}" grep -q 'Read-only file system' <<<"${out}"
+cx() { ctr tasks exec --exec-id "c$RANDOM" member hz-e2e-client "$@"; }
+out="$(cx --address 127.0.0.1:5701 --cluster smoke --op put --count 1000 --timeout-seconds 60 2>"${T}/logs/client.err")" || true
+check "client put 1000: ${out}" grep -q '"ok":true,"op":"put","map":"e2e","written":1000' <<<"${out}"
+out="$(cx --address 127.0.0.1:5701 --cluster smoke --op get --count 1000 --smart false 2>>"${T}/logs/client.err")" || true
+check "client get 1000 (unisocket): ${out}" grep -q '"found":1000,"missing":0,"wrong":0' <<<"${out}"
+out="$(cx --address 127.0.0.1:5701 --cluster smoke --op size 2>>"${T}/logs/client.err")" || true
+check "client size: ${out}" grep -q '"size":1000' <<<"${out}"
+out="$(cx --address 127.0.0.1:5701 --cluster smoke --op members 2>>"${T}/logs/client.err")" || true
+check "client members: ${out}" grep -q '"members":1' <<<"${out}"
+start=${SECONDS}
+rc=0
+out="$(cx --address 127.0.0.1:5799 --cluster smoke --op size --timeout-seconds 5 2>>"${T}/logs/client.err")" || rc=$?
+check "client fails fast without a member (exit ${rc} in $((SECONDS - start)) s): ${out}" \
+  test "${rc}" -ne 0 -a $((SECONDS - start)) -le 15
+out="$(cx --address 127.0.0.1:5701 --cluster wrong-name --op size --timeout-seconds 5 2>>"${T}/logs/client.err")" || rc=$?
+check "client fails on a wrong cluster name: ${out}" grep -q '"ok":false' <<<"${out}"
+log "member: SIGTERM"
+start=${SECONDS}
+ctr tasks kill -s SIGTERM member
+check "member stops on SIGTERM" wait_for 30 "member exit" bash -c "! '${CTR}' -a '${SOCK}' -n k8s.io tasks ls | grep -q '^member .*RUNNING'"
+check "member logged its shutdown" grep -qE 'is SHUTTING_DOWN|is SHUTDOWN' "${T}/logs/member.log"
+log "member stopped in $((SECONDS - start)) s"
+ctr tasks delete member >/dev/null 2>&1 || true
+ctr containers delete member >/dev/null 2>&1 || true
+
+# --- B. pause and coredns --------------------------------------------------------------------------------------
+ctr run -d --cgroup "/${CG}/pause" --with-ns "network:/run/netns/${NS}" --log-uri "file://${T}/logs/pause.log" \
+  --read-only "${drop_all[@]}" --seccomp "${PAUSE_IMAGE}" pause >/dev/null
+sleep 1
+check "pause is running" bash -c "'${CTR}' -a '${SOCK}' -n k8s.io tasks ls | grep -q '^pause .*RUNNING'"
+ctr tasks kill -s SIGTERM pause
+check "pause exits on SIGTERM" wait_for 10 "pause exit" bash -c "! '${CTR}' -a '${SOCK}' -n k8s.io tasks ls | grep -q '^pause .*RUNNING'"
+ctr tasks delete pause >/dev/null 2>&1 || true
+ctr containers delete pause >/dev/null 2>&1 || true
+out="$(ctr run --rm --cgroup "/${CG}/coredns" --with-ns "network:/run/netns/${NS}" --read-only "${COREDNS_IMAGE}" \
+  coredns /coredns -version 2>&1 | grep -v DEPRECATION)" || true
+check "coredns image runs: $(head -1 <<<"${out}")" grep -qF "CoreDNS-${COREDNS_IMAGE##*:v}" <<<"${out}"
+
+# --- C. one-node kubelet with a static pod ---------------------------------------------------------------------
+if ${with_kubelet}; then
+  log "kubelet (standalone) with a static member pod"
+  # the kubelet's cgroupRoot must exist in every v1 hierarchy; cpuset needs cpus/mems at each level
+  for h in /sys/fs/cgroup/*/; do
+    [[ "${h}" == */unified/ ]] && continue
+    mkdir -p "${h}${CG}/kubelet"
+    if [[ -f "${h}cpuset.cpus" ]]; then
+      for d in "${h}${CG}" "${h}${CG}/kubelet"; do
+        cat "${h}cpuset.cpus" >"${d}/cpuset.cpus"; cat "${h}cpuset.mems" >"${d}/cpuset.mems"
+      done
+    fi
+  done
+  mkdir -p "${T}/kubelet" "${T}/manifests" "${T}/pod-logs"
+  printf 'nameserver 10.245.0.53\nsearch default.svc.cluster.local svc.cluster.local cluster.local\n' >"${T}/resolv.conf"
+  cat >"${T}/kubelet.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+failCgroupV1: false
+cgroupDriver: cgroupfs
+cgroupRoot: /${CG}/kubelet
+containerRuntimeEndpoint: unix://${SOCK}
+staticPodPath: ${T}/manifests
+podLogsDir: ${T}/pod-logs
+enableServer: false
+readOnlyPort: 0
+healthzPort: 0
+authentication: {anonymous: {enabled: false}, webhook: {enabled: false}}
+authorization: {mode: AlwaysAllow}
+failSwapOn: false
+resolvConf: ${T}/resolv.conf
+clusterDomain: cluster.local
+evictionHard: {memory.available: "1Mi", nodefs.available: "1%", imagefs.available: "1%"}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+localStorageCapacityIsolation: false
+fileCheckFrequency: 1s
+syncFrequency: 5s
+EOF
+  cat >"${T}/manifests/member.yaml" <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata: {name: member, namespace: default}
+spec:
+  terminationGracePeriodSeconds: 10
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 65534
+    runAsGroup: 65534
+    fsGroup: 65534
+    seccompProfile: {type: RuntimeDefault}
+  containers:
+  - name: hazelcast
+    image: docker.io/hazelcast/hazelcast:@@HZ@@
+    imagePullPolicy: Never
+    ports: [{name: hazelcast, containerPort: 5701}]
+    env:
+    - {name: HZ_CLUSTERNAME, value: smoke}
+    - {name: HZ_NETWORK_RESTAPI_ENABLED, value: "true"}
+    - {name: HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED, value: "true"}
+    - {name: JAVA_OPTS, value: "-Xms256m -Xmx256m -Dhazelcast.phone.home.enabled=false"}
+    resources:
+      limits: {cpu: "1", memory: 512Mi}
+    securityContext:
+      allowPrivilegeEscalation: false
+      readOnlyRootFilesystem: true
+      capabilities: {drop: [ALL]}
+    volumeMounts: [{name: tmp, mountPath: /tmp}]
+  volumes: [{name: tmp, emptyDir: {}}]
+EOF
+  sed -i "s#@@HZ@@#${MEMBER_IMAGE##*:}#" "${T}/manifests/member.yaml"
+  nsenter --net="/run/netns/${NS}" "${KUBELET}" --config "${T}/kubelet.yaml" --root-dir "${T}/kubelet" \
+    --hostname-override smoke-node --node-ip 10.245.0.1 --v=1 >"${T}/logs/kubelet.log" 2>&1 &
+  pids+=($!)
+  start=${SECONDS}
+  podlog() { cat "${T}"/pod-logs/default_member*/hazelcast/*.log 2>/dev/null; }
+  if wait_for 180 "static pod member is STARTED" bash -c "cat '${T}'/pod-logs/default_member*/hazelcast/*.log 2>/dev/null | grep -q 'is STARTED'"; then
+    ok "static pod member is STARTED ($((SECONDS - start)) s after kubelet start)"
+  else
+    bad "static pod member is STARTED"
+    grep -E '^E|rror' "${T}/logs/kubelet.log" | tail -20 >&2 || true
+    podlog | tail -20 >&2 || true
+  fi
+  # the JVM: the task of the container whose image is the member image
+  cid="$(ctr containers ls | awk -v img="${MEMBER_IMAGE}" '$2==img{print $1}' | head -1)"
+  pid="$(ctr tasks ls | awk -v c="${cid}" '$1==c{print $2}')"
+  status="$(cat "/proc/${pid}/status" 2>/dev/null || true)"
+  check "static pod: process is java" grep -q '^Name:[[:space:]]*java$' <<<"${status}"
+  check "static pod: Uid 65534" grep -qE '^Uid:[[:space:]]+65534[[:space:]]+65534' <<<"${status}"
+  check "static pod: CapEff 0" grep -qE '^CapEff:[[:space:]]+0+$' <<<"${status}"
+  check "static pod: Seccomp 2" grep -qE '^Seccomp:[[:space:]]+2$' <<<"${status}"
+  check "static pod: NoNewPrivs 1" grep -qE '^NoNewPrivs:[[:space:]]+1$' <<<"${status}"
+  podip="$(nsenter --net="/proc/${pid}/ns/net" ip -4 -o addr show eth0 2>/dev/null | awk '{print $4}' | cut -d/ -f1)"
+  check "static pod: IP ${podip} from the CNI bridge" grep -qE '^10\.245\.1\.[0-9]+$' <<<"${podip}"
+  out="$(ctr tasks exec --exec-id ro "${cid}" touch /x 2>&1 | grep -v DEPRECATION)" || true
+  check "static pod: rootfs read-only: ${out}" grep -q 'Read-only file system' <<<"${out}"
+  out="$(nsx curl -s -m 5 "http://${podip}:5701/hazelcast/health/ready" -o /dev/null -w '%{http_code}' 2>&1)" || true
+  check "static pod: /hazelcast/health/ready from the node namespace: ${out}" test "${out}" = 200
+  out="$(ctr tasks exec --exec-id "c$RANDOM" "${cid}" hz-e2e-client --address "${podip}:5701" --cluster smoke \
+    --op members --timeout-seconds 60 2>>"${T}/logs/client.err")" || true
+  check "static pod: client on the pod IP: ${out}" grep -q '"ok":true,"op":"members","members":1' <<<"${out}"
+fi
