@@ -1,6 +1,6 @@
 // User code on the members' classpath (MapStore/MapLoader, EntryProcessors, domain classes, Jet jobs' classes).
 // The Community Edition has no User Code Namespaces, so the jars must be there when the JVM starts. Two ways, both
-// with a stock image, dist/ and Kubernetes 1.27 (image volumes need 1.31+ behind a gate, 1.33+ on by default):
+// with a stock image, dist/ and Kubernetes 1.27 (`image` volumes are alpha in 1.31, beta from 1.33):
 // - `image`: an init container from the user's image copies the jars into an emptyDir that the member mounts;
 // - `volume`: any volume source holding the jars (a PVC, a CSI volume, a ConfigMap of small jars), mounted read-only.
 // Either way the member's CLASSPATH env names the folder: the image's start script (bin/common.sh) appends
