@@ -18,7 +18,7 @@ export interface MemberConfigMap {
 /** `<name>-config` holding `hazelcast.yaml`, when `config` is given. */
 export function addConfigMap(scope: Construct, s: ClusterSettings): MemberConfigMap | undefined {
   if (s.props.config === undefined) return undefined;
-  const configYaml = Yaml.stringify(renderHazelcastConfig(s.props.config, { zoneAware: s.zoneAware }));
+  const configYaml = Yaml.stringify(renderHazelcastConfig(s.props.config, { zoneAware: s.zoneAware, metrics: s.metricsPort !== undefined }));
   const configMap = new k8s.KubeConfigMap(scope, 'ConfigMap', {
     metadata: { ...s.metadata, name: `${s.name}-config` },
     data: { 'hazelcast.yaml': configYaml },

@@ -81,13 +81,20 @@ function enterprise(path: string, what: string): Error {
 
 /**
  * Refuses stack-owned and Enterprise-only sections in a `hazelcast:` section (schema keys). `zoneAware` adds
- * `partition-group`, which the stack then sets.
+ * `partition-group`, which the stack then sets; with `metrics` on, metrics may not be turned off.
  */
-export function refuseReservedSections(hazelcast: Doc, zoneAware: boolean): void {
+export function refuseReservedSections(hazelcast: Doc, zoneAware: boolean, metrics = false): void {
   const owned = { ...STACK_OWNED_SECTIONS, ...(zoneAware ? { 'partition-group': 'the zoneAware prop (ZONE_AWARE partition groups)' } : {}) };
   for (const [path, decider] of Object.entries(owned)) {
     if (at(hazelcast, path) !== undefined) {
       throw new Error(`'config' hazelcast.${path} is set by the stack; it follows ${decider}`);
+    }
+  }
+  // The metrics prop's exporter reads Hazelcast's metrics over JMX: turning either off leaves it empty.
+  for (const path of metrics ? ['metrics.enabled', 'metrics.jmx.enabled'] : []) {
+    if (at(hazelcast, path) === false) {
+      throw new Error(`'config' hazelcast.${path} (false) would leave the metrics prop's exporter without metrics; `
+        + 'drop it, or turn the metrics prop off');
     }
   }
   for (const [path, what] of Object.entries(ENTERPRISE_SECTIONS)) {

@@ -134,6 +134,8 @@ export const PARTITION_COUNT_PROPERTY = 'hazelcast.partition.count';
 export interface RenderContext {
   /** `zoneAware` sets partition groups, so `config` may not. */
   readonly zoneAware?: boolean;
+  /** With the `metrics` prop on, `config` may not turn Hazelcast's metrics or their JMX publisher off. */
+  readonly metrics?: boolean;
 }
 
 /**
@@ -178,7 +180,7 @@ export function renderHazelcastConfig(config: HazelcastConfig, context: RenderCo
     ...sections,
     jet: jetSection,
   };
-  refuseReservedSections(hazelcast, context.zoneAware ?? false);
+  refuseReservedSections(hazelcast, context.zoneAware ?? false, context.metrics ?? false);
   const doc = { hazelcast };
   checkAgainstSchema(doc);
   return doc;

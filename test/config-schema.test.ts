@@ -85,6 +85,12 @@ describe('sections the stack owns are refused, naming the prop that decides them
     expect(hazelcastYaml(config)['partition-group']).toEqual({ 'enabled': true, 'group-type': 'HOST_AWARE' });
   });
 
+  it('with the metrics prop on, metrics may not be turned off', () => {
+    expect(() => synth({ metrics: {}, config: { metrics: { jmx: { enabled: false } } } }))
+      .toThrowError(/'config' hazelcast\.metrics\.jmx\.enabled \(false\) would leave the metrics prop's exporter without metrics/);
+    expect(hazelcastYaml({ metrics: { 'collection-frequency-seconds': 10 } }).metrics).toEqual({ 'collection-frequency-seconds': 10 });
+  });
+
   it('other network settings pass', () => {
     expect(hazelcastYaml({ network: { 'outbound-ports': [33000] } }).network).toEqual({ 'outbound-ports': [33000] });
   });
