@@ -13,7 +13,8 @@
 # Builds what is missing first (cached: e2e/nodes/build.sh, e2e/image/build.sh). Everything it starts is stopped
 # by pid and the namespace deleted on EXIT, also on failure. Ends with `smoke: N passed, N failed`.
 # Usage: smoke.sh [--no-kubelet]
-# Env: HZ_E2E_CACHE; SMOKE_KEEP=1 keeps the temp dir for inspection.
+# Env: HZ_E2E_CACHE; SMOKE_KEEP=1 keeps the temp dir for inspection; SMOKE_HAZELCAST_VERSION=5.6.0 tests that
+# member image instead of lib/versions.ts's.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,8 +37,8 @@ components=(containerd runc cni-plugins coredns)
 ${with_kubelet} && components+=(kubelet)
 bash "${HERE}/build.sh" "${components[@]}" >/dev/null
 eval "$(bash "${HERE}/build.sh" --print-env | sed 's/^/export /')"
-bash "${REPO}/e2e/image/build.sh" >/dev/null
-eval "$(bash "${REPO}/e2e/image/build.sh" --print-env | sed 's/^/export /')"
+bash "${REPO}/e2e/image/build.sh" ${SMOKE_HAZELCAST_VERSION:-} >/dev/null
+eval "$(bash "${REPO}/e2e/image/build.sh" --print-env ${SMOKE_HAZELCAST_VERSION:-} | sed 's/^/export /')"
 
 NS="hz-nodes-smoke-$$"
 T="$(mktemp -d /tmp/hz-nodes-smoke.XXXXXX)"
@@ -150,7 +151,8 @@ log "member (ctr run)"
 ctr run -d --cgroup "/${CG}/member" --with-ns "network:/run/netns/${NS}" --log-uri "file://${T}/logs/member.log" \
   --user 65534:65534 --read-only "${drop_all[@]}" --seccomp \
   --mount "type=bind,src=${T}/member-tmp,dst=/tmp,options=rbind:rw" \
-  --env HZ_CLUSTERNAME=smoke --env "JAVA_OPTS=-Xmx256m -Dhazelcast.phone.home.enabled=false" \
+  --env HZ_CLUSTERNAME=smoke --env "JAVA_OPTS=-Xmx256m -Dhazelcast.phone.home.enabled=false -Dhazelcast.jmx=true" \
+  --env PROMETHEUS_PORT=8080 --env CLASSPATH=/tmp/user-lib/extra.jar \
   "${MEMBER_IMAGE}" member >/dev/null
 start=${SECONDS}
 if wait_for 120 "member is STARTED" grep -q 'is STARTED' "${T}/logs/member.log"; then
@@ -158,6 +160,7 @@ if wait_for 120 "member is STARTED" grep -q 'is STARTED' "${T}/logs/member.log";
 else
   bad "member log says is STARTED"; tail -30 "${T}/logs/member.log" >&2 || true
 fi
+check "member log lines carry the level (LOGGING_PATTERN)" grep -qE '\[.{0,8} INFO.{0,4}\].*is STARTED' "${T}/logs/member.log"
 pid="$(ctr tasks ls | awk '$1=="member"{print $2}')"
 status="$(cat "/proc/${pid}/status" 2>/dev/null || true)"
 check "member process is java" grep -q '^Name:[[:space:]]*java$' <<<"${status}"
@@ -165,6 +168,11 @@ check "member Uid 65534" grep -qE '^Uid:[[:space:]]+65534[[:space:]]+65534' <<<"
 check "member CapEff 0" grep -qE '^CapEff:[[:space:]]+0+$' <<<"${status}"
 check "member Seccomp 2" grep -qE '^Seccomp:[[:space:]]+2$' <<<"${status}"
 check "member JVM is PID 1 of its container" grep -qE '^NSpid:.*[[:space:]]1$' <<<"${status}"
+cmdline="$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null || true)"
+check "member classpath ends with \$CLASSPATH" grep -qF 'bin/user-lib/*:/tmp/user-lib/extra.jar ' <<<"${cmdline}"
+check "member JVM flags: JAVA_OPTS last, agent on" grep -qE -- '-javaagent:/opt/hazelcast/lib/jmx_prometheus_javaagent-1\.0\.1\.jar=8080:.* -Djava\.net\.preferIPv4Stack=true -XX:MaxRAMPercentage=80\.0 -Xmx256m .* com\.hazelcast\.core\.server\.HazelcastMemberStarter' <<<"${cmdline}"
+out="$(nsx curl -s -m 10 http://127.0.0.1:8080/metrics 2>&1 | grep -c '^com_hazelcast' || true)"
+check "PROMETHEUS_PORT: JMX exporter serves ${out} com_hazelcast* samples" test "${out:-0}" -gt 0
 out="$(ctr tasks exec --exec-id ro member touch /opt/hazelcast/x 2>&1 | grep -v DEPRECATION)" || true
 check "member rootfs read-only: ${out}" grep -q 'Read-only file system' <<<"${out}"
 cx() { ctr tasks exec --exec-id "c$RANDOM" member hz-e2e-client "$@"; }
