@@ -7,6 +7,20 @@ import { discoveryEnv, zoneAwareEnv } from './discovery';
 import { JOIN_WAIT_PROPERTY, STACK_PROPERTIES } from './hazelcast-config';
 import { checkEnvName, checkToken, show } from './validation';
 
+/**
+ * Config overrides (system properties `hz.*` and the discovery plugin's `hazelcast.kubernetes.*`, env `HZ_*` and
+ * `HAZELCAST_KUBERNETES_*`) that would change what the stack sets, even keys it leaves at their defaults (another
+ * join method, a port range, a REST API without health checks), with what decides them.
+ */
+const STACK_OWNED_OVERRIDES: ReadonlyArray<readonly [RegExp, string, RegExp]> = [
+  [/^hz\.network\.join\./, 'the stack: Kubernetes discovery by the Service of the name prop', /^HZ_NETWORK_JOIN_/],
+  [/^hazelcast\.kubernetes\./, 'the stack: Kubernetes discovery by the Service of the name prop', /^HAZELCAST_KUBERNETES_/],
+  [/^hz\.network\.port\./, 'the port prop', /^HZ_NETWORK_PORT_/],
+  [/^hz\.network\.rest-api\./, 'the stack: the probes need the REST API health checks', /^HZ_NETWORK_RESTAPI_/],
+  [/^hz\.advanced-network\./, 'the port prop (advanced-network replaces the network the stack sets)', /^HZ_ADVANCEDNETWORK_/],
+  [/^hz\.cluster-name$/, 'the clusterName prop', /^HZ_CLUSTERNAME$/],
+];
+
 /** JVM options: the stack's (heap, join wait, shutdown, config file, JMX), then the checked `jvmOptions`. */
 export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): string[] {
   const jvmOptions = [
@@ -30,6 +44,10 @@ export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): str
     const property = /^-D([^=]+)=/.exec(option)?.[1];
     if (property !== undefined && property in STACK_PROPERTIES) {
       throw new Error(`'jvmOptions' (${show(option)}) is set by the stack; it follows ${STACK_PROPERTIES[property]}`);
+    }
+    const owner = property !== undefined ? STACK_OWNED_OVERRIDES.find(([pattern]) => pattern.test(property)) : undefined;
+    if (owner !== undefined) {
+      throw new Error(`'jvmOptions' (${show(option)}) overrides what the stack sets; it follows ${owner[1]}`);
     }
     jvmOptions.push(option);
   }
@@ -56,6 +74,10 @@ export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap:
     checkEnvName('env', name);
     if (env.some((e) => e.name === name)) {
       throw new Error(`'env' ${show(name)} is set by the stack; use the prop that decides it`);
+    }
+    const owner = STACK_OWNED_OVERRIDES.find(([, , pattern]) => pattern.test(name));
+    if (owner !== undefined) {
+      throw new Error(`'env' ${show(name)} overrides what the stack sets; it follows ${owner[1]}`);
     }
     env.push({ name, value });
   }

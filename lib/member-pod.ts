@@ -72,7 +72,8 @@ function memberPodTemplate(s: ClusterSettings, refs: MemberPodRefs): k8s.PodTemp
     ...(userCode?.initContainer ? [userCode.initContainer] : []),
     ...extraContainers('initContainers', p.initContainers, containerNames),
   ];
-  const sidecars = extraContainers('sidecars', p.sidecars, containerNames);
+  const memberPorts = { [s.port]: 'the port prop', ...(s.metricsPort !== undefined ? { [s.metricsPort]: 'the metrics prop' } : {}) };
+  const sidecars = extraContainers('sidecars', p.sidecars, containerNames, memberPorts);
   const spread = [
     ...(zoneSpread(s) ?? []),
     ...(p.topologySpreadConstraints ?? []).map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: s.selector } })),

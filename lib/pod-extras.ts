@@ -41,8 +41,15 @@ export function restrictedContainer(prop: string, container: k8s.Container): k8s
 }
 
 /** Checks containers of `prop`: valid, unique names that the stack does not use, restricted security context. */
-export function extraContainers(prop: string, containers: k8s.Container[] | undefined, taken: Set<string>): k8s.Container[] {
+export function extraContainers(prop: string, containers: k8s.Container[] | undefined, taken: Set<string>,
+  ports: { readonly [port: number]: string } = {}): k8s.Container[] {
   return (containers ?? []).map((container) => {
+    // Containers of a pod share its network: a second listener on a member port would take it away.
+    const clash = container.ports?.find((p) => p.containerPort in ports);
+    if (clash) {
+      throw new Error(`'${prop}' container ${show(container.name)} port ${clash.containerPort} is the member's; `
+        + `it follows ${ports[clash.containerPort]}; use another port`);
+    }
     checkDns1123Label(`${prop}[].name`, container.name);
     if (taken.has(container.name)) {
       throw new Error(`'${prop}' container name ${show(container.name)} is taken (by the stack or another container); `

@@ -87,6 +87,10 @@ describe('jvmOptions and env', () => {
     ['-Dhazelcast.jmx=false', /is set by the stack; it follows the metrics prop/],
     ['-Dhazelcast.wait.seconds.before.join=5', /is set by the stack; it follows the stack \(tuned for Kubernetes discovery\)/],
     ['-Da=1 -Db=2', /'jvmOptions' \("-Da=1 -Db=2"\) must be one JVM option/],
+    ['-Dhz.network.join.tcp-ip.enabled=true', /'jvmOptions' \("-Dhz\.network\.join\.tcp-ip\.enabled=true"\) overrides what the stack sets; it follows the stack: Kubernetes discovery/],
+    ['-Dhazelcast.kubernetes.service-dns=x', /overrides what the stack sets; it follows the stack: Kubernetes discovery/],
+    ['-Dhz.network.port.port-count=10', /overrides what the stack sets; it follows the port prop/],
+    ['-Dhz.cluster-name=other', /overrides what the stack sets; it follows the clusterName prop/],
   ])('refuses %s', (option, message) => {
     expect(() => synth({ jvmOptions: [option] })).toThrowError(message);
   });
@@ -95,6 +99,11 @@ describe('jvmOptions and env', () => {
     expect(member(ms).env.at(-1)).toEqual({ name: 'LOGGING_LEVEL', value: 'DEBUG' });
     expect(() => synth({ env: { DNS_DOMAIN: 'x' } })).toThrowError(/'env' "DNS_DOMAIN" is set by the stack/);
     expect(() => synth({ env: { '1X': 'x' } })).toThrowError(/'env' name "1X"/);
+    // Keys the stack leaves at their defaults are its too: another join method would split or merge clusters.
+    expect(() => synth({ env: { HZ_NETWORK_JOIN_TCPIP_ENABLED: 'true' } })).toThrowError(/'env' "HZ_NETWORK_JOIN_TCPIP_ENABLED" overrides what the stack sets; it follows the stack: Kubernetes discovery/);
+    expect(() => synth({ env: { HAZELCAST_KUBERNETES_SERVICE_DNS: 'x' } })).toThrowError(/'env' "HAZELCAST_KUBERNETES_SERVICE_DNS" overrides what the stack sets/);
+    expect(() => synth({ env: { HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_CLUSTERREAD_ENABLED: 'true' } })).toThrowError(/it follows the stack: the probes need the REST API/);
+    expect(() => synth({ env: { HZ_ADVANCEDNETWORK_ENABLED: 'true' } })).toThrowError(/it follows the port prop/);
   });
 });
 

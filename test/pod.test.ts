@@ -162,6 +162,8 @@ describe('pod extras', () => {
     [{ initContainers: [{ name: 'init', image: 'm', securityContext: { allowPrivilegeEscalation: true } }] }, /allows privilege escalation/],
     [{ sidecars: [{ name: 'proxy', image: 'm', ports: [{ containerPort: 80, hostPort: 80 }] }] }, /'sidecars' container "proxy" uses host port 80/],
     [{ sidecars: [{ name: 'hazelcast', image: 'm' }] }, /'sidecars' container name "hazelcast" is taken/],
+    [{ sidecars: [{ name: 'proxy', image: 'm', ports: [{ containerPort: 5701 }] }] }, /'sidecars' container "proxy" port 5701 is the member's; it follows the port prop/],
+    [{ metrics: { port: 9090 }, sidecars: [{ name: 'exporter', image: 'm', ports: [{ containerPort: 9090 }] }] }, /port 9090 is the member's; it follows the metrics prop/],
     [{ userCode: { image: 'j:1' }, initContainers: [{ name: 'user-code', image: 'm' }] }, /'initContainers' container name "user-code" is taken/],
   ])('refuses %j', (props, message) => {
     expect(() => synth(props as HazelcastClusterProps)).toThrowError(message);
