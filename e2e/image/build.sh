@@ -93,6 +93,12 @@ image() {
     oci-layout index.json blobs
   mv -f "${out}.tmp" "${out}"
   log "wrote ${out} ($(du -h "${out}" | cut -f1))"
+  # older archives of the same image and version (other keys) are stale: drop them
+  local f prefix="${out%-*.oci.tar}"
+  for f in "${prefix}"-*.oci.tar; do
+    [[ "${f}" != "${out}" && "${f#"${prefix}"-}" =~ ^[0-9a-f]{12}\.oci\.tar$ ]] && rm -f "${f}" && log "removed stale ${f}"
+  done
+  return 0
 }
 
 # The Debian root filesystem: minbase (essential + apt: bash, coreutils, glibc, zlib, libgcc), no docs, man pages

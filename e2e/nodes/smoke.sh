@@ -110,7 +110,7 @@ nsx ip link add hz-node0 type veth peer name hz-node0p   # no dummy driver on th
 nsx ip link set hz-node0p up
 nsx ip addr add 10.245.0.1/24 dev hz-node0
 nsx ip link set hz-node0 up
-nsx ip route add default via 10.245.0.254 dev hz-node0 onlink   # stays inside the namespace: nothing answers
+# no default route: the kubelet gets --node-ip, and nothing (e.g. the member's cloud auto-detection) can try to leave
 
 # --- containerd ------------------------------------------------------------------------------------------------
 mkdir -p "${T}/cni" "${T}/containerd/root" "${T}/containerd/state" "${T}/logs"
