@@ -6,13 +6,15 @@
 #   runc                         github.com/opencontainers/runc (cgo + libseccomp: run install-deps.sh first)
 #   cni-plugins                  github.com/containernetworking/plugins: bridge host-local loopback portmap
 #   coredns                      github.com/coredns/coredns
-#   kube-network-policies        sigs.k8s.io/kube-network-policies (./cmd, the NetworkPolicy enforcer)
+#   kube-router                  github.com/cloudnativelabs/kube-router/v2 (its NetworkPolicy controller is the enforcer;
+#                                sigs.k8s.io/kube-network-policies needs the nftables `queue` expression, which this
+#                                kernel lacks: see e2e/README.md)
 # Versions come from versions.env here. Each non-Kubernetes component is built inside a small wrapper module of
 # ours under modules/<name>-<version>/ (go.mod + go.sum + tools.go, committed; generated when missing).
 # Output: ${HZ_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hazelcast-k8s-e2e}/bin/<component>-<version>/<binary>
 #
 # Usage: build.sh [--print-env] [component...]
-#   component: kubelet kube-proxy containerd runc cni-plugins coredns kube-network-policies (default: all)
+#   component: kubelet kube-proxy containerd runc cni-plugins coredns kube-router (default: all)
 #   --print-env: print KEY=path lines for the binaries (and build nothing).
 # Env: HZ_E2E_CACHE, HZ_E2E_BUILD_JOBS (go build -p, default 2).
 set -euo pipefail
@@ -45,7 +47,7 @@ if [[ "${1:-}" == "--print-env" ]]; then
   echo "RUNC=$(bin_path runc "${RUNC_VERSION}")"
   echo "CNI_BIN_DIR=${BIN}/cni-plugins-${CNI_PLUGINS_VERSION}"
   echo "COREDNS=$(bin_path coredns "${COREDNS_VERSION}")"
-  echo "KUBE_NETWORK_POLICIES=$(bin_path kube-network-policies "${KUBE_NETWORK_POLICIES_VERSION}")"
+  echo "KUBE_ROUTER=$(bin_path kube-router "${KUBE_ROUTER_VERSION}")"
   exit 0
 fi
 
@@ -188,7 +190,7 @@ k8s_ldflags() {
 }
 
 components=("$@")
-[[ ${#components[@]} -eq 0 ]] && components=(runc cni-plugins containerd coredns kube-network-policies kubelet
+[[ ${#components[@]} -eq 0 ]] && components=(runc cni-plugins containerd coredns kube-router kubelet
   kube-proxy)
 
 total_start="$(date +%s)"
@@ -240,13 +242,13 @@ for c in "${components[@]}"; do
         "\"\$1\" -version | grep -qF 'CoreDNS-${COREDNS_VERSION#v}'" "" \
         "-s -w -X ${m}/coremain.GitCommit=${COREDNS_VERSION}"
       ;;
-    kube-network-policies)
-      m=sigs.k8s.io/kube-network-policies
-      gen_wrapper kube-network-policies "${m}" "${KUBE_NETWORK_POLICIES_VERSION}" "${m}/cmd"
-      # no version flag: check the module version embedded in the binary
-      build kube-network-policies "${KUBE_NETWORK_POLICIES_VERSION}" \
-        "${MODULES}/kube-network-policies-${KUBE_NETWORK_POLICIES_VERSION}" "${m}/cmd" kube-network-policies \
-        "$(has_dep "${m}" "${KUBE_NETWORK_POLICIES_VERSION}")" "" "-s -w"
+    kube-router)
+      m=github.com/cloudnativelabs/kube-router/v2
+      gen_wrapper kube-router "${m}" "${KUBE_ROUTER_VERSION}" "${m}/cmd/kube-router"
+      # its --version prints what ldflags set; the module version embedded in the binary is the check
+      build kube-router "${KUBE_ROUTER_VERSION}" "${MODULES}/kube-router-${KUBE_ROUTER_VERSION}" "${m}/cmd/kube-router" \
+        kube-router "$(has_dep "${m}" "${KUBE_ROUTER_VERSION}")" "" \
+        "-s -w -X ${m}/pkg/version.Version=${KUBE_ROUTER_VERSION}"
       ;;
     *)
       echo "unknown component: ${c}" >&2

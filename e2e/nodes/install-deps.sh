@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that real e2e nodes and their images need, only those missing.
 #   libseccomp-dev  runc's seccomp support (cgo, -tags seccomp)
-#   iptables nftables conntrack ipset  kube-proxy (iptables/nftables modes), kube-network-policies (nftables)
+#   iptables nftables conntrack ipset  kube-proxy (nftables mode), kube-router's NetworkPolicy controller (iptables + ipset)
 #   mmdebstrap      the member image's Debian root filesystem (e2e/image/build.sh)
 #   iproute2 util-linux (nsenter) procps kmod  node network namespaces, process checks
 # Runs `apt-get update` first when something has to be installed. Needs root. Safe to run again.

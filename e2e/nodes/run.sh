@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The stack on real Kubernetes nodes: a real control plane, three kubelets with containerd + runc, the CNI
-# bridge, kube-proxy, CoreDNS and kube-network-policies, members from the locally built image.
+# bridge, kube-proxy, CoreDNS and kube-router's NetworkPolicy controller, members from the locally built image.
 #
 # 1. installs the Debian packages the nodes need, builds (or reuses) every binary and the images, cached outside
 #    the clone;

@@ -12,7 +12,11 @@
 #      securityContext, on the CNI bridge: `is STARTED`, Uid 65534, CapEff 0, Seccomp 2, pod IP from the bridge.
 # Builds what is missing first (cached: e2e/nodes/build.sh, e2e/image/build.sh). Everything it starts is stopped
 # by pid and the namespace deleted on EXIT, also on failure. Ends with `smoke: N passed, N failed`.
-# Usage: smoke.sh [--no-kubelet]
+#   D. a real control plane (e2e/harness/control-plane.ts, no KWOK) in the same namespace: the kubelet restarts
+#      registered as smoke-node (mirror pod with the pod IP), kube-proxy (nftables) serves a ClusterIP Service of
+#      the member, CoreDNS (kubernetes plugin, the kubelet's clusterDNS) resolves it for the node and for the pod,
+#      and kube-network-policies enforces a deny-all ingress NetworkPolicy and then an ipBlock allow.
+# Usage: smoke.sh [--no-kubelet | --no-network]   (--no-kubelet skips C and D, --no-network skips D)
 # Env: HZ_E2E_CACHE; SMOKE_KEEP=1 keeps the temp dir for inspection; SMOKE_HAZELCAST_VERSION=5.6.0 tests that
 # member image instead of lib/versions.ts's.
 set -euo pipefail
@@ -20,7 +24,11 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 with_kubelet=true
-[[ "${1:-}" == "--no-kubelet" ]] && with_kubelet=false
+with_network=true
+case "${1:-}" in
+  --no-kubelet) with_kubelet=false ;;
+  --no-network) with_network=false ;;
+esac
 [[ $EUID -eq 0 ]] || { echo "smoke.sh: needs root" >&2; exit 1; }
 
 passed=0
@@ -245,6 +253,7 @@ authorization: {mode: AlwaysAllow}
 failSwapOn: false
 resolvConf: ${T}/resolv.conf
 clusterDomain: cluster.local
+clusterDNS: [10.245.0.1]
 evictionHard: {memory.available: "1Mi", nodefs.available: "1%", imagefs.available: "1%"}
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
@@ -255,7 +264,7 @@ EOF
   cat >"${T}/manifests/member.yaml" <<'EOF'
 apiVersion: v1
 kind: Pod
-metadata: {name: member, namespace: default}
+metadata: {name: member, namespace: default, labels: {app: hz-smoke}}
 spec:
   terminationGracePeriodSeconds: 10
   securityContext:
@@ -286,6 +295,7 @@ EOF
   sed -i "s#@@HZ@@#${MEMBER_IMAGE##*:}#" "${T}/manifests/member.yaml"
   nsenter --net="/run/netns/${NS}" "${KUBELET}" --config "${T}/kubelet.yaml" --root-dir "${T}/kubelet" \
     --hostname-override smoke-node --node-ip 10.245.0.1 --v=1 >"${T}/logs/kubelet.log" 2>&1 &
+  kubelet_pid=$!
   pids+=($!)
   start=${SECONDS}
   podlog() { cat "${T}"/pod-logs/default_member*/hazelcast/*.log 2>/dev/null; }
@@ -314,4 +324,129 @@ EOF
   out="$(ctr tasks exec --exec-id "c$RANDOM" "${cid}" hz-e2e-client --address "${podip}:5701" --cluster smoke \
     --op members --timeout-seconds 60 2>>"${T}/logs/client.err")" || true
   check "static pod: client on the pod IP: ${out}" grep -q '"ok":true,"op":"members","members":1' <<<"${out}"
+fi
+
+# --- D. the same node registered with a real API server; kube-proxy, CoreDNS, kube-network-policies ------------
+if ${with_kubelet} && ${with_network}; then
+  log "control plane (no KWOK) in the namespace"
+  TSX="${REPO}/node_modules/.bin/tsx"
+  [[ -x "${TSX}" ]] || TSX="${HZ_E2E_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/hazelcast-k8s-e2e}/tools/tsx4/node_modules/.bin/tsx"
+  bash "${REPO}/e2e/controlplane/build.sh" >/dev/null
+  mkdir -p "${T}/cp"
+  (cd "${REPO}" && exec nsenter --net="/run/netns/${NS}" "${TSX}" e2e/nodes/smoke-controlplane.ts "${T}/cp" 10.245.0.1 \
+    smoke-node) >"${T}/logs/controlplane.log" 2>&1 &
+  pids+=($!)
+  start=${SECONDS}
+  check "control plane ready" wait_for 240 "control plane" test -s "${T}/cp/ready.env"
+  log "control plane in $((SECONDS - start)) s"
+  # shellcheck disable=SC1091
+  source "${T}/cp/ready.env"
+  k() { nsx kubectl --kubeconfig "${ADMIN_KUBECONFIG}" "$@"; }
+
+  log "kubelet again, registered as smoke-node"
+  kill -TERM "${kubelet_pid}"
+  wait_for 30 "kubelet exit" bash -c "! kill -0 ${kubelet_pid}" || true
+  nsenter --net="/run/netns/${NS}" "${KUBELET}" --config "${T}/kubelet.yaml" --root-dir "${T}/kubelet" \
+    --kubeconfig "${NODE_KUBECONFIG}" --hostname-override smoke-node --node-ip 10.245.0.1 --v=1 \
+    >>"${T}/logs/kubelet.log" 2>&1 &
+  kubelet_pid=$!
+  pids+=($!)
+  check "node smoke-node registers and is Ready" wait_for 120 "node Ready" bash -c \
+    "[[ \$(nsenter --net=/run/netns/${NS} kubectl --kubeconfig ${ADMIN_KUBECONFIG} get node smoke-node -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}') == True ]]"
+  check "mirror pod default/member-smoke-node has IP ${podip}" wait_for 60 "mirror pod IP" bash -c \
+    "[[ \$(nsenter --net=/run/netns/${NS} kubectl --kubeconfig ${ADMIN_KUBECONFIG} -n default get pod member-smoke-node -o jsonpath='{.status.podIP}') == ${podip} ]]"
+
+  log "kube-proxy (nftables)"
+  nsenter --net="/run/netns/${NS}" "${KUBE_PROXY}" --kubeconfig "${PROXY_KUBECONFIG}" --hostname-override smoke-node \
+    --proxy-mode nftables --cluster-cidr 10.245.1.0/24 --conntrack-max-per-core 0 \
+    --conntrack-tcp-timeout-established 0s --conntrack-tcp-timeout-close-wait 0s \
+    --metrics-bind-address 127.0.0.1:10249 --healthz-bind-address 127.0.0.1:10256 --v=1 \
+    >"${T}/logs/kube-proxy.log" 2>&1 &
+  pids+=($!)
+  k -n default create service clusterip hz-smoke --tcp=5701:5701 >/dev/null
+  svcip="$(k -n default get service hz-smoke -o jsonpath='{.spec.clusterIP}')"
+  check "kube-proxy: ClusterIP ${svcip}:5701 reaches the member (/hazelcast/health/ready 200)" wait_for 60 "ClusterIP" \
+    bash -c "[[ \$(nsenter --net=/run/netns/${NS} curl -s -m 2 -o /dev/null -w '%{http_code}' http://${svcip}:5701/hazelcast/health/ready) == 200 ]]"
+
+  log "CoreDNS on 10.245.0.1:53 (the kubelet's clusterDNS)"
+  cat >"${T}/Corefile" <<EOF
+.:53 {
+  bind 10.245.0.1
+  errors
+  kubernetes cluster.local in-addr.arpa ip6.arpa {
+    kubeconfig ${ADMIN_KUBECONFIG}
+    pods insecure
+    fallthrough in-addr.arpa ip6.arpa
+  }
+}
+EOF
+  nsenter --net="/run/netns/${NS}" "${COREDNS}" -conf "${T}/Corefile" >"${T}/logs/coredns.log" 2>&1 &
+  pids+=($!)
+  cat >"${T}/resolve.js" <<'EOF'
+const r = new (require('dns').promises.Resolver)({ timeout: 2000, tries: 1 });
+r.setServers(['10.245.0.1']);
+r.resolve4(process.argv[2]).then((a) => console.log(a.join(',')), (e) => { console.log(e.code); process.exit(1); });
+EOF
+  dns_ok() { [[ "$(nsx node "${T}/resolve.js" hz-smoke.default.svc.cluster.local)" == "${svcip}" ]]; }
+  check "coredns: hz-smoke.default.svc.cluster.local is ${svcip}" wait_for 30 "DNS" dns_ok
+  out="$(ctr tasks exec --exec-id "c$RANDOM" "${cid}" hz-e2e-client --address hz-smoke.default.svc.cluster.local:5701 \
+    --cluster smoke --op size --smart false --timeout-seconds 30 2>>"${T}/logs/client.err")" || true
+  check "pod resolves the Service through CoreDNS and reaches it through kube-proxy: ${out}" \
+    grep -q '"ok":true,"op":"size"' <<<"${out}"
+
+  log "kube-network-policies"
+  k apply -f - >/dev/null <<'EOF'
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: kube-network-policies, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: kube-network-policies}
+rules:
+- {apiGroups: [""], resources: [pods, namespaces], verbs: [list, watch]}
+- {apiGroups: [networking.k8s.io], resources: [networkpolicies], verbs: [list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: kube-network-policies}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kube-network-policies}
+subjects: [{kind: ServiceAccount, name: kube-network-policies, namespace: kube-system}]
+EOF
+  mkdir -p "${T}/knp-sa"
+  k -n kube-system create token kube-network-policies --duration=1h | tr -d '\n' >"${T}/knp-sa/token"
+  cp "${CA_FILE}" "${T}/knp-sa/ca.crt"
+  # in-cluster config only: token and CA at the fixed path, in a private mount namespace (a tmpfs over /run there)
+  nsenter --net="/run/netns/${NS}" unshare --mount --propagation private sh -c "mount -t tmpfs tmpfs /run \
+    && mkdir -p /run/secrets/kubernetes.io/serviceaccount \
+    && mount --bind '${T}/knp-sa' /run/secrets/kubernetes.io/serviceaccount \
+    && exec env KUBERNETES_SERVICE_HOST=10.245.0.1 KUBERNETES_SERVICE_PORT=443 '${KUBE_NETWORK_POLICIES}' \
+      -hostname-override=smoke-node -nfqueue-id=100 -metrics-bind-address=127.0.0.1:9080 -v=2" \
+    >"${T}/logs/kube-network-policies.log" 2>&1 &
+  pids+=($!)
+  check "kube-network-policies creates table inet kube-network-policies" wait_for 30 "nft table" \
+    nsx nft list table inet kube-network-policies
+  code() { nsx curl -s -m 2 -o /dev/null -w '%{http_code}' "http://${podip}:5701/hazelcast/health/ready" 2>/dev/null || true; }
+  check "before any policy: node → pod 200" test "$(code)" = 200
+  k -n default apply -f - >/dev/null <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-ingress}
+spec:
+  podSelector: {matchLabels: {app: hz-smoke}}
+  policyTypes: [Ingress]
+EOF
+  check "deny-all ingress policy: node → pod blocked" wait_for 30 "policy enforced" \
+    bash -c "[[ \$(nsenter --net=/run/netns/${NS} curl -s -m 2 -o /dev/null -w '%{http_code}' http://${podip}:5701/hazelcast/health/ready) != 200 ]]"
+  k -n default apply -f - >/dev/null <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-node}
+spec:
+  podSelector: {matchLabels: {app: hz-smoke}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{ipBlock: {cidr: 10.245.0.0/24}}], ports: [{port: 5701, protocol: TCP}]}]
+EOF
+  check "plus an ipBlock allow for the node subnet: node → pod 200 again" wait_for 30 "policy allows" \
+    bash -c "[[ \$(nsenter --net=/run/netns/${NS} curl -s -m 2 -o /dev/null -w '%{http_code}' http://${podip}:5701/hazelcast/health/ready) == 200 ]]"
 fi

@@ -23,13 +23,14 @@ export class Daemon {
   }
 
   /**
-   * `nsenter` execs the command, so the pid is the daemon's. The mount namespace is pid 1's: the suite itself runs
-   * in a mount namespace of `ip netns exec`, whose fresh /sys hides the cgroup mounts kubelet and runc need.
+   * `nsenter` execs the command, so the pid is the daemon's. It changes only the network namespace: the suite runs
+   * in the machine's mount namespace (e2e/nodes/run.sh enters its namespace with nsenter, not `ip netns exec`, whose
+   * fresh /sys would hide the cgroup mounts kubelet and runc need).
    */
   start(): void {
     const fd = openSync(this.opts.logFile, 'a');
     this.exitInfo = undefined;
-    this.child = spawn('nsenter', ['--mount=/proc/1/ns/mnt', `--net=/run/netns/${this.opts.netns}`, '--', this.command, ...this.args], {
+    this.child = spawn('nsenter', [`--net=/run/netns/${this.opts.netns}`, '--', this.command, ...this.args], {
       stdio: ['ignore', fd, fd],
       env: this.opts.env ?? process.env,
     });

@@ -1,5 +1,5 @@
 // Starts a real Kubernetes cluster before any scenario runs: the control plane (e2e/harness/control-plane.ts,
-// without KWOK), three real nodes (containerd + runc + CNI bridge, kubelet, kube-proxy, kube-network-policies),
+// without KWOK), three real nodes (containerd + runc + CNI bridge, kubelet, kube-proxy, kube-router's firewall),
 // each in its own network namespace and zone, and CoreDNS. Runs once in vitest's main process, inside the
 // suite's network namespace (e2e/nodes/run.sh). Teardown stops every process it started, by pid.
 import * as fs from 'node:fs';
@@ -9,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { startControlPlane } from '../../harness/control-plane';
 import { printFigures, recordFigure } from '../../harness/figures';
 import { CLUSTER_DNS_IP, coreDnsManifests } from './coredns';
+import { ENFORCER_SERVICE_ACCOUNT, networkPolicyEnforcerRbac, tokenKubeconfig } from './network-policies';
 import { createHub, createNodeNetwork, deleteNodeNetwork, HUB_IP, nodeAddress, routeBetweenNodes } from './network';
 import { KubeNode, nodeBinariesFromEnv } from './node';
 
@@ -19,7 +20,10 @@ declare module 'vitest' {
     kubeconfig: string;
     stateDir: string;
     nodes: NodeInfo[];
-    /** POST <url>/<node>/crash kills a node's kubelet and containers, /restart boots it again (scenarios run in workers). */
+    /**
+     * POST <url>/<node>/crash kills a node's kubelet and containers, /restart boots it again, <url>/images?tar=<path>
+     * imports an OCI archive on every node (scenarios run in worker processes).
+     */
     nodeControlUrl: string;
   }
 }
@@ -51,6 +55,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   try {
     const proxyKubeconfig = await controlPlane.clientKubeconfig('system:kube-proxy', []);
+    await kubectl(['apply', '-f', '-'], networkPolicyEnforcerRbac());
+    const policyKubeconfig = path.join(stateDir, 'policy-enforcer.kubeconfig');
+    const token = (await kubectl(['create', 'token', ENFORCER_SERVICE_ACCOUNT, '-n', 'kube-system', '--duration=24h'])).trim();
+    fs.writeFileSync(policyKubeconfig, tokenKubeconfig(controlPlane.apiServerURL, fs.readFileSync(controlPlane.caFile, 'utf-8'), ENFORCER_SERVICE_ACCOUNT, token), { mode: 0o600 });
     for (const address of addresses) {
       createNodeNetwork(address);
       nodes.push(new KubeNode({
@@ -60,9 +68,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         binaries,
         kubeletKubeconfig: await controlPlane.clientKubeconfig(`system:node:${address.name}`, ['system:nodes']),
         proxyKubeconfig,
-        // kube-network-policies reads pods, namespaces and policies cluster-wide: the admin identity stands in
-        // for the ClusterRole its own manifests bind
-        policyKubeconfig: controlPlane.kubeconfig,
+        policyKubeconfig,
         caFile: controlPlane.caFile,
         clusterDNS: CLUSTER_DNS_IP,
         clusterCIDR: '10.244.0.0/16',
@@ -90,6 +96,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   const control = http.createServer((req, res) => {
+    const image = /^\/images\?tar=(.+)$/.exec(req.url ?? '');
+    if (req.method === 'POST' && image) {
+      const tar = decodeURIComponent(image[1]);
+      log(`importing ${tar} on every node, requested by a scenario`);
+      Promise.all(nodes.map((n) => n.importImages([tar]))).then(() => res.writeHead(200).end('imported'), (e) => res.writeHead(500).end(String(e)));
+      return;
+    }
     const m = /^\/([^/]+)\/(crash|restart)$/.exec(req.url ?? '');
     const node = nodes.find((n) => n.name === m?.[1]);
     if (req.method !== 'POST' || !node || !m) { res.writeHead(404).end(); return; }

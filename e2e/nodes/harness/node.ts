@@ -1,8 +1,9 @@
 // One real Kubernetes node: containerd (with runc and the CNI bridge plugins) and a kubelet registered with the
-// control plane, kube-proxy, and kube-network-policies enforcing NetworkPolicies, all in the node's own network
+// control plane, kube-proxy, and kube-router's NetworkPolicy controller enforcing NetworkPolicies, all in the node's own network
 // namespace with their own state directory and cgroup root. The harness only lays out config files, starts,
 // waits and stops; every behaviour is the real components'.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Daemon } from './daemon';
@@ -17,19 +18,21 @@ export interface NodeBinaries {
   CTR: string;
   RUNC: string;
   CNI_BIN_DIR: string;
-  KUBE_NETWORK_POLICIES: string;
+  KUBE_ROUTER: string;
   PAUSE_IMAGE: string;
 }
 
 export function nodeBinariesFromEnv(): NodeBinaries {
   const keys: (keyof NodeBinaries)[] = ['KUBELET', 'KUBE_PROXY', 'CONTAINERD', 'CONTAINERD_SHIM', 'CTR', 'RUNC', 'CNI_BIN_DIR',
-    'KUBE_NETWORK_POLICIES', 'PAUSE_IMAGE'];
+    'KUBE_ROUTER', 'PAUSE_IMAGE'];
   const missing = keys.filter((k) => !process.env[k]);
   if (missing.length) throw new Error(`missing ${missing.join(', ')}: run the suite through e2e/nodes/run.sh`);
   return Object.fromEntries(keys.map((k) => [k, process.env[k]!])) as unknown as NodeBinaries;
 }
 
 /** The cgroup v1 hierarchies this machine mounts; kubelet wants its cgroupRoot in each. */
+const execFileAsync = promisify(execFile);
+
 const CGROUP_V1 = ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'blkio', 'devices', 'freezer', 'systemd', 'hugetlb', 'net_cls', 'net_prio', 'perf_event'];
 
 export interface NodeOptions {
@@ -41,6 +44,7 @@ export interface NodeOptions {
   binaries: NodeBinaries;
   kubeletKubeconfig: string;
   proxyKubeconfig: string;
+  /** kubeconfig with the token of the policy enforcer's ServiceAccount. */
   policyKubeconfig: string;
   caFile: string;
   clusterDNS: string;
@@ -77,10 +81,12 @@ export class KubeNode {
       '--v=1',
     ], pathEnv);
     this.proxy = daemon('kube-proxy', o.binaries.KUBE_PROXY, [`--config=${this.writeProxyConfig()}`, '--v=1']);
-    this.policies = daemon('kube-network-policies', o.binaries.KUBE_NETWORK_POLICIES, [
-      `--kubeconfig=${o.policyKubeconfig}`,
-      `--hostname-override=${this.name}`,
-      '--v=1',
+    // kube-router with only its NetworkPolicy controller (no routing, no service proxy, no CNI): iptables + ipset.
+    // kube-network-policies cannot run on this kernel (no nftables `queue` expression; see e2e/README.md).
+    this.policies = daemon('kube-router', o.binaries.KUBE_ROUTER, [
+      `--kubeconfig=${o.policyKubeconfig}`, `--hostname-override=${this.name}`,
+      '--run-firewall=true', '--run-router=false', '--run-service-proxy=false', '--enable-cni=false', '--enable-pod-egress=false',
+      '--health-port=0', '--metrics-port=0', '--iptables-sync-period=1m', '--v=1',
     ]);
   }
 
@@ -214,10 +220,15 @@ state = "${path.join(dir, 'state')}"
     this.createCgroupRoot();
     const t0 = Date.now();
     await this.startContainerd();
-    for (const tar of images) {
-      execFileSync(this.o.binaries.CTR, ['--address', this.socket, '-n', 'k8s.io', 'images', 'import', '--local', tar], { stdio: ['ignore', 'ignore', 'pipe'] });
-    }
+    await this.importImages(images);
     this.o.log(`${this.name}: containerd up, ${images.length} images imported in ${Date.now() - t0} ms`);
+  }
+
+  /** Imports OCI archives into the node's containerd (the k8s.io namespace the kubelet uses). */
+  async importImages(tars: string[]): Promise<void> {
+    for (const tar of tars) {
+      await execFileAsync(this.o.binaries.CTR, ['--address', this.socket, '-n', 'k8s.io', 'images', 'import', '--local', tar]);
+    }
   }
 
   private async startContainerd(): Promise<void> {
@@ -308,11 +319,11 @@ function shimPids(socket: string): number[] {
 
 /** Lazily unmounts every mount below `dir` (container rootfs, pod volumes, pod netns), deepest first. */
 export function unmountUnder(dir: string): void {
-  const mounts = fs.readFileSync('/proc/1/mountinfo', 'utf-8').split('\n')
+  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf-8').split('\n')
     .map((l) => l.split(' ')[4]).filter((m) => m && (m === dir || m.startsWith(`${dir}/`)))
     .sort((a, b) => b.length - a.length);
   for (const m of mounts) {
-    try { execFileSync('nsenter', ['--mount=/proc/1/ns/mnt', '--', 'umount', '-l', m], { stdio: 'ignore' }); } catch { /* already gone */ }
+    try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* already gone */ }
   }
 }
 

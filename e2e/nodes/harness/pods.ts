@@ -53,7 +53,14 @@ export async function runPod(namespace: string, name: string, command: string[],
   }
 }
 
-/** The e2e client in the member image (e2e/image/): one operation against a cluster, one result line. */
+/** The result line of the e2e client (`{"ok":true,"op":"get","found":100,...}`), parsed. */
+export function clientResult(log: string): Record<string, unknown> {
+  const line = log.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`no result line from the client in:\n${log}`);
+  return JSON.parse(line);
+}
+
+/** The e2e client in the member image (e2e/image/): one operation against a cluster, one JSON result line. */
 export function clientCommand(address: string, cluster: string, op: string, extra: string[] = []): string[] {
   return ['hz-e2e-client', '--address', address, '--cluster', cluster, '--op', op, ...extra];
 }
@@ -102,4 +109,10 @@ export async function restartNode(node: string): Promise<void> {
 export function httpGetCommand(host: string, port: number, urlPath: string): string[] {
   return ['timeout', '15', 'bash', '-c',
     `exec 3<>/dev/tcp/${host}/${port} && printf 'GET ${urlPath} HTTP/1.0\\r\\nHost: ${host}\\r\\n\\r\\n' >&3 && cat <&3`];
+}
+
+/** Imports an OCI image archive into every node's containerd (there is no registry to pull from). */
+export async function importImage(tar: string): Promise<void> {
+  const res = await fetch(`${inject('nodeControlUrl')}/images?tar=${encodeURIComponent(tar)}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`import ${tar}: ${res.status} ${await res.text()}`);
 }

@@ -4,5 +4,5 @@
 package tools
 
 import (
-	_ "sigs.k8s.io/kube-network-policies/cmd"
+	_ "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router"
 )
