@@ -50,6 +50,7 @@ public final class HzE2eClient {
         }, "hz-e2e-client-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+        if (op.equals("copy-remote") || op.equals("watch")) upgradeOp(op, parse(argv), timeoutSeconds); // scenario (u)
 
         HazelcastInstance client = null;
         int code;
@@ -134,6 +135,108 @@ public final class HzE2eClient {
         } catch (Throwable t) {
             String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
             System.out.println(json(false, op, Map.of("error", msg)));
+            code = 1;
+        }
+        System.out.flush();
+        if (client != null) {
+            try {
+                client.shutdown();
+            } catch (Throwable ignored) {
+                // exiting anyway
+            }
+        }
+        Runtime.getRuntime().halt(code);
+    }
+
+    // Scenario (u), the blue/green upgrade; each op builds its own client, prints one JSON line and halts the JVM.
+    //
+    // copy-remote  --address <new cluster> --cluster <its name> --from <old cluster host:port> --from-cluster <name>
+    //              --maps a,b: submits, to the new cluster, one batch Jet job per map that reads the map of the old
+    //              cluster remotely (Sources.remoteMap with a ClientConfig, Community Edition) into the same map;
+    //              waits for each; "copied" is each map's size on the new cluster afterwards.
+    // watch        --duration-seconds N [--map data --count 10000] [--own watch]: every 100 ms reads one entry of
+    //              --map (checking value-<i>) and writes <n> -> time into --own; reconnects to whatever cluster the
+    //              address leads to (operations time out after 5 s). Reports reads, writes (and the last index
+    //              written), failures, wrong values, the longest time without a success and when it was, and each
+    //              distinct member list it saw, in order, with the time it first saw it.
+    private static void upgradeOp(String op, Map<String, String> a, long timeoutSeconds) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        int code = 0;
+        HazelcastInstance client = null;
+        try {
+            Logger.getLogger("").setLevel(Level.WARNING);
+            Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
+            ClientConfig config = new ClientConfig();
+            config.setClusterName(require(a, "cluster"));
+            config.setProperty("hazelcast.logging.type", "jdk");
+            config.setProperty("hazelcast.phone.home.enabled", "false");
+            config.setProperty("hazelcast.client.invocation.timeout.seconds", "5");
+            for (String addr : require(a, "address").split(",")) config.getNetworkConfig().addAddress(addr.trim());
+            config.getNetworkConfig().setSmartRouting(Boolean.parseBoolean(a.getOrDefault("smart", "true")));
+            config.getConnectionStrategyConfig().getConnectionRetryConfig()
+                    .setClusterConnectTimeoutMillis(timeoutSeconds * 1000L).setInitialBackoffMillis(200).setMaxBackoffMillis(1000);
+            client = HazelcastClient.newHazelcastClient(config);
+            if (op.equals("copy-remote")) {
+                ClientConfig from = new ClientConfig();
+                from.setClusterName(require(a, "from-cluster"));
+                from.setProperty("hazelcast.phone.home.enabled", "false");
+                for (String addr : require(a, "from").split(",")) from.getNetworkConfig().addAddress(addr.trim());
+                Map<String, Object> copied = new LinkedHashMap<>();
+                for (String map : require(a, "maps").split(",")) {
+                    com.hazelcast.jet.pipeline.Pipeline p = com.hazelcast.jet.pipeline.Pipeline.create();
+                    p.readFrom(com.hazelcast.jet.pipeline.Sources.<Object, Object>remoteMap(map, from))
+                            .writeTo(com.hazelcast.jet.pipeline.Sinks.map(map));
+                    com.hazelcast.jet.Job job = client.getJet().newJob(p,
+                            new com.hazelcast.jet.config.JobConfig().setName("upgrade-copy-" + map + "-" + System.currentTimeMillis()));
+                    job.join();
+                    copied.put(map, client.getMap(map).size() + " (" + job.getStatus() + ")");
+                }
+                out.put("copied", copied.toString());
+            } else {
+                long until = System.currentTimeMillis() + Long.parseLong(require(a, "duration-seconds")) * 1000L;
+                IMap<String, String> data = client.getMap(a.getOrDefault("map", "data"));
+                IMap<Integer, Long> own = client.getMap(a.getOrDefault("own", "watch"));
+                int count = Integer.parseInt(a.getOrDefault("count", "10000"));
+                long start = System.currentTimeMillis(), lastOk = start, longest = 0, longestAt = 0;
+                int reads = 0, writes = 0, failures = 0, wrong = 0, lastWritten = -1;
+                List<String> errors = new ArrayList<>();
+                List<String> memberLists = new ArrayList<>();
+                String lastMembers = "";
+                for (int i = 0; System.currentTimeMillis() < until; i++) {
+                    try {
+                        int k = (int) ((i * 7919L) % count);
+                        if (!("value-" + k).equals(data.get("key-" + k))) wrong++;
+                        reads++;
+                        own.put(i, System.currentTimeMillis());
+                        writes++;
+                        lastWritten = i;
+                        long now = System.currentTimeMillis();
+                        if (now - lastOk > longest) { longest = now - lastOk; longestAt = (lastOk - start) / 1000; }
+                        lastOk = now;
+                        List<String> members = new ArrayList<>();
+                        for (Member m : client.getCluster().getMembers()) members.add(m.getAddress().getHost());
+                        java.util.Collections.sort(members);
+                        String seen = String.join(" ", members);
+                        if (!seen.equals(lastMembers)) { memberLists.add((now - start) / 1000 + "s: " + seen); lastMembers = seen; }
+                    } catch (Exception e) {
+                        failures++;
+                        if (errors.size() < 5) errors.add((System.currentTimeMillis() - start) / 1000 + "s: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                    }
+                    Thread.sleep(100);
+                }
+                out.put("reads", reads);
+                out.put("writes", writes);
+                out.put("lastWritten", lastWritten);
+                out.put("failures", failures);
+                out.put("wrong", wrong);
+                out.put("longestGapMs", longest);
+                out.put("longestGapStartedAtS", longestAt);
+                out.put("memberLists", memberLists);
+                out.put("errors", errors);
+            }
+            System.out.println(json(true, op, out));
+        } catch (Throwable t) {
+            System.out.println(json(false, op, Map.of("error", t.getClass().getSimpleName() + ": " + t.getMessage())));
             code = 1;
         }
         System.out.flush();
