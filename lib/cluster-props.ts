@@ -2,6 +2,7 @@
 // result is a ClusterSettings object that the builders (discovery, networking, config, member pod, budget) read.
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as k8s from '../imports/k8s';
+import { ExternalAccessOptions, ExternalSettings, MemberServiceOptions, resolveExternalSettings } from './external-access';
 import { HazelcastConfig, PARTITION_COUNT_PROPERTY } from './hazelcast-config';
 import type { ProbeTimings } from './probes';
 import type { UserCode } from './user-code';
@@ -182,6 +183,30 @@ export interface HazelcastClusterProps {
   readonly networkPolicy?: boolean;
 
   /**
+   * The member Service: `type` ClusterIP, NodePort or LoadBalancer (the last two also serve unisocket clients
+   * outside Kubernetes), `headless`, `nodePort`, `annotations` (cloud load balancers read them) and
+   * `externalTrafficPolicy`. See "Clients outside Kubernetes" in the README.
+   * @default - a ClusterIP Service
+   */
+  readonly service?: MemberServiceOptions;
+
+  /**
+   * Smart clients outside Kubernetes: one NodePort (or LoadBalancer) Service per member, the members as a
+   * StatefulSet (a Service needs a stable pod name to select), and discovery that looks up each member's external
+   * address and announces it to clients. See "Clients outside Kubernetes" in the README.
+   * @default - none: smart clients reach the members on their pod addresses only
+   */
+  readonly externalAccess?: ExternalAccessOptions;
+
+  /**
+   * With `networkPolicy` on: the IPv4 CIDRs that clients outside the cluster connect from, admitted on the member
+   * port (through a NodePort or load balancer with `externalTrafficPolicy: Local`, which keeps their address).
+   * Required when `service.type` is NodePort or LoadBalancer or `externalAccess` is on.
+   * @default - none
+   */
+  readonly externalClientCidrs?: string[];
+
+  /**
    * Jars for the members' classpath (MapStore, EntryProcessors, domain classes, Jet jobs): copied from an image by
    * an init container, or mounted from a volume, into /data/user-code, which the member's CLASSPATH names.
    * @default - the image's classpath only
@@ -298,6 +323,8 @@ export interface ClusterSettings {
   readonly zoneAware: boolean;
   readonly metricsPort?: number;
   readonly clientLabel: string;
+  /** `service`, `externalAccess` and `externalClientCidrs`, checked. */
+  readonly external: ExternalSettings;
   /** The only label the Service, the Deployment and the PodDisruptionBudget select on. */
   readonly selector: Labels;
   /** Labels on every object's metadata and on the pods. */
@@ -363,6 +390,8 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
     }
   }
 
+  const external = resolveExternalSettings(props);
+
   const selector = { name };
   const stackLabels = {
     ...selector,
@@ -400,7 +429,7 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   return {
     props, name, namespace, replicas, dnsDomain, image, port, memoryLimit, memoryMiB, heapSize, heapMiB,
     ephemeralStorage, ephemeralMiB, cpuRequestMillis, cpuLimitMillis, gracefulShutdownTimeout, shutdownSeconds,
-    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel: `${name}-client`, selector, labels, annotations,
+    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel: `${name}-client`, external, selector, labels, annotations,
     metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) },
   };
 }

@@ -3,15 +3,16 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ClusterSettings } from './cluster-props';
+import { readsNodes } from './external-access';
 
 /** The discovery identity and permissions of one cluster. */
 export interface DiscoveryRbac {
   readonly serviceAccount: k8s.KubeServiceAccount;
   readonly role: k8s.KubeRole;
   readonly roleBinding: k8s.KubeRoleBinding;
-  /** Present when `zoneAware` is on. */
+  /** Present when `zoneAware` is on, or `externalAccess` announces nodes' ExternalIPs. */
   readonly nodeReaderRole?: k8s.KubeClusterRole;
-  /** Present when `zoneAware` is on. */
+  /** Present when `zoneAware` is on, or `externalAccess` announces nodes' ExternalIPs. */
   readonly nodeReaderRoleBinding?: k8s.KubeClusterRoleBinding;
 }
 
@@ -27,6 +28,8 @@ export function addDiscoveryRbac(scope: Construct, s: ClusterSettings): Discover
     rules: [
       { apiGroups: [''], resources: ['endpoints', 'pods'], verbs: ['get', 'list'] },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list'] },
+      // externalAccess: discovery reads each member's own Service for its node port or load balancer address
+      ...(s.external.smart ? [{ apiGroups: [''], resources: ['services'], verbs: ['get'] }] : []),
     ],
   });
   const subjects = [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: s.namespace }];
@@ -35,7 +38,8 @@ export function addDiscoveryRbac(scope: Construct, s: ClusterSettings): Discover
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
     subjects,
   });
-  if (!s.zoneAware) return { serviceAccount, role, roleBinding };
+  // zoneAware reads a member's Node for its zone; externalAccess with nodeAddress ExternalIP for its ExternalIP.
+  if (!s.zoneAware && !readsNodes(s)) return { serviceAccount, role, roleBinding };
 
   // Cluster-scoped, so named after the namespace too: two clusters called "hazelcast" must not share it.
   // Neither part can contain '.', so no two namespace/name pairs give the same name.

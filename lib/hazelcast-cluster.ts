@@ -2,11 +2,12 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { refuseObjectCollisions } from './collisions';
-import { HazelcastClusterProps, Labels, resolveSettings } from './cluster-props';
+import { HazelcastClusterProps, Labels, MEMBER_PORT_NAME, resolveSettings } from './cluster-props';
 import { addConfigMap } from './config-map';
 import { addDiscoveryRbac } from './discovery';
 import { addDisruptionBudget } from './disruption-budget';
-import { addMemberDeployment } from './member-pod';
+import { addMemberServices } from './external-access';
+import { addMemberDeployment, addMemberStatefulSet } from './member-pod';
 import { addMemberService, addMetricsService, addNetworkPolicy } from './networking';
 
 /**
@@ -48,14 +49,19 @@ export class HazelcastCluster extends Construct {
   public readonly role: k8s.KubeRole;
   public readonly roleBinding: k8s.KubeRoleBinding;
   public readonly service: k8s.KubeService;
-  public readonly deployment: k8s.KubeDeployment;
+  /** The members, unless `externalAccess` makes them a StatefulSet. */
+  public readonly deployment?: k8s.KubeDeployment;
+  /** The members, when `externalAccess` is on (each needs a stable name for its own Service). */
+  public readonly statefulSet?: k8s.KubeStatefulSet;
+  /** With `externalAccess`: one Service per member, `<name>-<ordinal>`. */
+  public readonly memberServices: k8s.KubeService[];
   /** Present when there are two or more members. */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** Present when `config` is given. */
   public readonly configMap?: k8s.KubeConfigMap;
-  /** Present when `zoneAware` is on. */
+  /** Present when `zoneAware` is on, or `externalAccess` announces nodes' ExternalIPs. */
   public readonly nodeReaderRole?: k8s.KubeClusterRole;
-  /** Present when `zoneAware` is on. */
+  /** Present when `zoneAware` is on, or `externalAccess` announces nodes' ExternalIPs. */
   public readonly nodeReaderRoleBinding?: k8s.KubeClusterRoleBinding;
   /** Present when `metrics` is given. */
   public readonly metricsService?: k8s.KubeService;
@@ -96,11 +102,14 @@ export class HazelcastCluster extends Construct {
 
     this.service = addMemberService(this, s);
     this.metricsService = addMetricsService(this, s);
+    this.memberServices = addMemberServices(this, s, MEMBER_PORT_NAME);
 
     const config = addConfigMap(this, s);
     this.configMap = config?.configMap;
 
-    this.deployment = addMemberDeployment(this, s, { serviceAccount: this.serviceAccount, service: this.service, config });
+    const refs = { serviceAccount: this.serviceAccount, service: this.service, config };
+    if (s.external.smart) this.statefulSet = addMemberStatefulSet(this, s, refs);
+    else this.deployment = addMemberDeployment(this, s, refs);
     this.podDisruptionBudget = addDisruptionBudget(this, s);
     this.memberNetworkPolicy = addNetworkPolicy(this, s);
   }

@@ -4,3 +4,5 @@ export * from './hazelcast-cluster';
 export * from './hazelcast-config';
 export * from './versions';
 export { ENTERPRISE_SECTIONS, STACK_OWNED_SECTIONS } from './config-rules';
+export type { ExternalAccessOptions, MemberServiceOptions } from './external-access';
+export * from './upgrade';

@@ -4,6 +4,7 @@ import * as k8s from '../imports/k8s';
 import { ClusterSettings } from './cluster-props';
 import { CONFIG_DIR } from './config-map';
 import { discoveryEnv, zoneAwareEnv } from './discovery';
+import { externalAccessEnv } from './external-access';
 import { JOIN_WAIT_PROPERTY, STACK_PROPERTIES } from './hazelcast-config';
 import { checkEnvName, checkToken, show } from './validation';
 
@@ -62,6 +63,7 @@ export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap:
     { name: 'HZ_NETWORK_PORT_PORT', value: String(s.port) },
     { name: 'HZ_NETWORK_PORT_AUTOINCREMENT', value: 'false' },
     ...discoveryEnv(serviceName),
+    ...externalAccessEnv(s),
     { name: 'HZ_NETWORK_RESTAPI_ENABLED', value: 'true' },
     { name: 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED', value: 'true' },
     ...(s.zoneAware ? zoneAwareEnv() : []),

@@ -22,7 +22,7 @@ export interface MemberPodRefs {
   readonly config?: MemberConfigMap;
 }
 
-/** The member Deployment. */
+/** The member Deployment (without `externalAccess`). */
 export function addMemberDeployment(scope: Construct, s: ClusterSettings, refs: MemberPodRefs): k8s.KubeDeployment {
   return new k8s.KubeDeployment(scope, 'Deployment', {
     metadata: {
@@ -36,6 +36,28 @@ export function addMemberDeployment(scope: Construct, s: ClusterSettings, refs: 
       selector: { matchLabels: s.selector },
       // One member at a time: a new member joins (and is ready) before an old one leaves.
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+      template: memberPodTemplate(s, refs),
+    },
+  });
+}
+
+/**
+ * With `externalAccess`: the members as a StatefulSet, so that each has a stable name (`<name>-<ordinal>`) for its
+ * own Service to select. Pods start in parallel as the Deployment's do (discovery expects them together) and roll
+ * one at a time, each replaced after it stopped (a StatefulSet cannot surge).
+ */
+export function addMemberStatefulSet(scope: Construct, s: ClusterSettings, refs: MemberPodRefs): k8s.KubeStatefulSet {
+  return new k8s.KubeStatefulSet(scope, 'StatefulSet', {
+    metadata: {
+      ...s.metadata,
+      annotations: { ...s.annotations, 'kube-score/ignore': 'container-image-pull-policy' },
+    },
+    spec: {
+      replicas: s.replicas,
+      serviceName: refs.service.name,
+      podManagementPolicy: 'Parallel',
+      selector: { matchLabels: s.selector },
+      updateStrategy: { type: 'RollingUpdate' },
       template: memberPodTemplate(s, refs),
     },
   });

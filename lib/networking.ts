@@ -2,14 +2,24 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ClusterSettings, MEMBER_PORT_NAME, METRICS_PORT_NAME } from './cluster-props';
+import { memberServiceSpec } from './external-access';
 
-/** The Service named after the cluster: the member port, selecting exactly `name: <name>`. */
+/**
+ * The Service named after the cluster: the member port, selecting exactly `name: <name>`; its type (ClusterIP,
+ * headless, NodePort, LoadBalancer) and annotations from the `service` prop.
+ */
 export function addMemberService(scope: Construct, s: ClusterSettings): k8s.KubeService {
+  const x = s.external;
+  const annotations = x.serviceAnnotations ? { ...s.annotations, ...x.serviceAnnotations } : s.annotations;
   return new k8s.KubeService(scope, 'Service', {
-    metadata: s.metadata,
+    metadata: { ...s.metadata, ...(annotations ? { annotations } : {}) },
     spec: {
+      ...memberServiceSpec(s),
       selector: s.selector,
-      ports: [{ name: MEMBER_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(MEMBER_PORT_NAME) }],
+      ports: [{
+        name: MEMBER_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(MEMBER_PORT_NAME),
+        ...(x.nodePort !== undefined ? { nodePort: x.nodePort } : {}),
+      }],
     },
   });
 }
@@ -27,8 +37,9 @@ export function addMetricsService(scope: Construct, s: ClusterSettings): k8s.Kub
 }
 
 /**
- * With `networkPolicy` on: ingress on the member port only from members and pods labelled `<name>-client: "true"`,
- * and (with metrics on) from anyone on the metrics port.
+ * With `networkPolicy` on: ingress on the member port only from members, pods labelled `<name>-client: "true"` and
+ * the `externalClientCidrs` (clients outside the cluster, through a NodePort or load balancer), and (with metrics
+ * on) from anyone on the metrics port.
  */
 export function addNetworkPolicy(scope: Construct, s: ClusterSettings): k8s.KubeNetworkPolicy | undefined {
   if (!(s.props.networkPolicy ?? false)) return undefined;
@@ -43,6 +54,7 @@ export function addNetworkPolicy(scope: Construct, s: ClusterSettings): k8s.Kube
           from: [
             { podSelector: { matchLabels: s.selector } },
             { podSelector: { matchLabels: { [s.clientLabel]: 'true' } } },
+            ...s.external.clientCidrs.map((cidr) => ({ ipBlock: { cidr } })),
           ],
           ports: [memberPort],
         },
