@@ -4,11 +4,13 @@
 #   iptables nftables conntrack ipset  kube-proxy (nftables mode), kube-router's NetworkPolicy controller (iptables + ipset)
 #   mmdebstrap      the member image's Debian root filesystem (e2e/image/build.sh)
 #   iproute2 util-linux (nsenter) procps kmod  node network namespaces, process checks
+#   busybox-static  the static `cp` of the user-code image that e2e scenario (r) builds (e2e/nodes/fixtures/user-code/)
 # Runs `apt-get update` first when something has to be installed. Needs root. Safe to run again.
 set -euo pipefail
 
 packages=(libseccomp-dev pkg-config gcc libc6-dev iptables nftables conntrack ipset mmdebstrap
-  iproute2 util-linux procps kmod ca-certificates)
+  iproute2 util-linux procps kmod ca-certificates
+  busybox-static)
 
 missing=()
 for p in "${packages[@]}"; do
