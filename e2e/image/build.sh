@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the container images of the e2e nodes as OCI layout archives, for `ctr -n k8s.io images import --local`:
 #   member   docker.io/hazelcast/hazelcast:<HAZELCAST_VERSION>  Debian bookworm (mmdebstrap, minbase) + a jlink'd
-#            Temurin 25 runtime + /opt/hazelcast (jar, log4j2, JMX exporter agent, docker assembly config,
+#            Temurin 25 runtime + /opt/hazelcast (jar, hazelcast-sql, log4j2, JMX exporter agent, docker assembly config,
 #            bin/hz, bin/hz-e2e-client)
 #   pause    localhost/hz-e2e/pause:1                           static Go program (pause/), nothing else
 #   coredns  localhost/hz-e2e/coredns:<COREDNS_VERSION>         the static coredns from e2e/nodes/build.sh
@@ -144,9 +144,17 @@ build_member() {
       -DoutputDirectory="$(dirname "${agent}")" >&2)
   fi
 
+  # hazelcast-sql (the SQL engine; its only compile dependency is hazelcast), in lib/ as in the official image
+  local sql="${CACHE}/hazelcast-sql-${HZ_VERSION}/hazelcast-sql-${HZ_VERSION}.jar"
+  if [[ ! -s "${sql}" ]]; then
+    (cd "${WORK}" && mvn -B -q -Dstyle.color=never dependency:copy \
+      -Dartifact="com.hazelcast:hazelcast-sql:${HZ_VERSION}" \
+      -DoutputDirectory="$(dirname "${sql}")" >&2)
+  fi
+
   local hz="${WORK}/hz/opt/hazelcast"
   mkdir -p "${hz}/lib" "${hz}/config" "${hz}/bin/user-lib" "${hz}/e2e"
-  cp "${jardir}"/*.jar "${agent}" "${hz}/lib/"
+  cp "${jardir}"/*.jar "${agent}" "${sql}" "${hz}/lib/"
   # config/hazelcast-docker.xml is the jar's hazelcast-docker-assembly.xml (the distribution renames it)
   (cd "${WORK}" && "${TEMURIN_HOME}/bin/jar" xf "${jar}" hazelcast-docker-assembly.xml)
   mv "${WORK}/hazelcast-docker-assembly.xml" "${hz}/config/hazelcast-docker.xml"

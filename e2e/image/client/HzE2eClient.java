@@ -1,14 +1,19 @@
 // The e2e tests' Hazelcast client, shipped in the member image as /opt/hazelcast/bin/hz-e2e-client.
 // Compiled by e2e/image/build.sh against the image's own hazelcast jar (which contains the Java client).
 //
-//   hz-e2e-client --address <host:port>[,<host:port>...] --cluster <name> --op put|get|size|members|clear
+//   hz-e2e-client --address <host:port>[,<host:port>...] --cluster <name> --op put|get|size|members|clear|jet|sql
 //                 [--map e2e] [--count 100] [--prefix key-] [--smart true|false] [--timeout-seconds 30]
+//                 [--out <map>] (jet) [--sql "<statement>[;<statement>...]"] (sql)
 //
 // put      writes <prefix><i> -> value-<i> for i in [0, count)
 // get      reads those keys back; "found" counts entries present with the right value
 // size     map size
 // members  number of members the client sees (and their addresses)
 // clear    empties the map
+// jet      submits a batch Jet job (no user classes: Sources.map(--map) -> Sinks.map(--out)), waits for it to end;
+//          "status" is the job's final status, "copied" the size of --out afterwards
+// sql      runs each ';'-separated statement; "rows" holds the last one's rows (every column as a string),
+//          "updateCounts" every statement's update count (-1 for a query)
 //
 // Prints exactly one JSON line on stdout, e.g. {"ok":true,"op":"get","map":"e2e","count":100,"found":100}, and
 // exits 0; on failure {"ok":false,"op":"get","error":"..."} and exit 1; exit 2 when --timeout-seconds ran out
@@ -18,7 +23,14 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.jet.Job;
+import com.hazelcast.jet.config.JobConfig;
+import com.hazelcast.jet.pipeline.Pipeline;
+import com.hazelcast.jet.pipeline.Sinks;
+import com.hazelcast.jet.pipeline.Sources;
 import com.hazelcast.map.IMap;
+import com.hazelcast.sql.SqlResult;
+import com.hazelcast.sql.SqlRow;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,8 +69,8 @@ public final class HzE2eClient {
         try {
             String address = require(a, "address");
             String cluster = require(a, "cluster");
-            if (!Set.of("put", "get", "size", "members", "clear").contains(op)) {
-                throw new IllegalArgumentException("--op must be put, get, size, members or clear, not '" + op + "'");
+            if (!Set.of("put", "get", "size", "members", "clear", "jet", "sql").contains(op)) {
+                throw new IllegalArgumentException("--op must be put, get, size, members, clear, jet or sql, not '" + op + "'");
             }
             Logger.getLogger("").setLevel(Level.WARNING);
             Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
@@ -125,6 +137,41 @@ public final class HzE2eClient {
                     for (Member m : client.getCluster().getMembers()) members.add(m.getAddress().toString());
                     out.put("members", members.size());
                     out.put("addresses", members);
+                    break;
+                }
+                case "jet": {
+                    String outMap = require(a, "out");
+                    Pipeline p = Pipeline.create();
+                    p.readFrom(Sources.<String, String>map(mapName)).writeTo(Sinks.map(outMap));
+                    Job job = client.getJet().newJob(p, new JobConfig().setName("e2e-copy-" + mapName + "-" + outMap));
+                    job.join();
+                    out.put("map", mapName);
+                    out.put("out", outMap);
+                    out.put("job", job.getName());
+                    out.put("status", job.getStatus().toString());
+                    out.put("copied", client.getMap(outMap).size());
+                    break;
+                }
+                case "sql": {
+                    List<Object> rows = new ArrayList<>();
+                    List<Object> updateCounts = new ArrayList<>();
+                    for (String statement : require(a, "sql").split(";")) {
+                        if (statement.isBlank()) continue;
+                        rows = new ArrayList<>();
+                        try (SqlResult result = client.getSql().execute(statement.trim())) {
+                            updateCounts.add(result.updateCount());
+                            if (result.isRowSet()) {
+                                int columns = result.getRowMetadata().getColumnCount();
+                                for (SqlRow row : result) {
+                                    List<Object> cells = new ArrayList<>();
+                                    for (int c = 0; c < columns; c++) cells.add(String.valueOf((Object) row.getObject(c)));
+                                    rows.add(cells);
+                                }
+                            }
+                        }
+                    }
+                    out.put("updateCounts", updateCounts);
+                    out.put("rows", rows);
                     break;
                 }
                 default:
