@@ -1,0 +1,84 @@
+// The blue/green upgrade's pieces (lib/upgrade.ts): the client Service that moves between clusters, and the props a
+// new cluster beside an old one needs.
+import { Chart, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { blueGreenProps, HazelcastClientService, HazelcastCluster, HazelcastClusterProps } from '../lib';
+
+type Manifest = { kind: string; metadata: any; spec?: any };
+
+const OLD = { namespace: 'shop', replicas: 3, image: 'docker.io/hazelcast/hazelcast:5.6.0' };
+
+function app(target: 'blue' | 'green', blueProps: HazelcastClusterProps = OLD): Manifest[] {
+  const chart = Testing.chart();
+  const blue = new HazelcastCluster(chart, 'Blue', blueProps);
+  const green = new HazelcastCluster(chart, 'Green', { ...blueGreenProps(blue), name: 'hazelcast-v57' });
+  new HazelcastClientService(chart, 'Clients', { name: 'hazelcast-clients', target: target === 'blue' ? blue : green });
+  return Testing.synth(chart) as Manifest[];
+}
+
+const clientService = (m: Manifest[]) => m.find((o) => o.kind === 'Service' && o.metadata.name === 'hazelcast-clients')!;
+const deployment = (m: Manifest[], name: string) => m.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!;
+const env = (d: Manifest, name: string) => d.spec.template.spec.containers[0].env.find((e: any) => e.name === name)?.value;
+
+describe('HazelcastClientService', () => {
+  it('selects the target cluster\'s members on the member port; switching the target changes the selector only', () => {
+    const blue = app('blue');
+    const green = app('green');
+    expect(clientService(blue).metadata.namespace).toBe('shop');
+    expect(clientService(blue).spec).toEqual({ selector: { name: 'hazelcast' }, ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast' }] });
+    expect(clientService(green).spec.selector).toEqual({ name: 'hazelcast-v57' });
+    // control: every other object of the two apps is identical
+    const rest = (m: Manifest[]) => m.filter((o) => o !== clientService(m));
+    expect(rest(green)).toEqual(rest(blue));
+    expect({ ...clientService(green), spec: undefined }).toEqual({ ...clientService(blue), spec: undefined });
+  });
+
+  it('selects the members only: the selector matches the target\'s pod labels and not the other cluster\'s', () => {
+    const m = app('green');
+    const podLabels = (name: string) => deployment(m, name).spec.template.metadata.labels;
+    const selector = Object.entries(clientService(m).spec.selector);
+    expect(selector.every(([k, v]) => podLabels('hazelcast-v57')[k] === v)).toBe(true);
+    expect(selector.every(([k, v]) => podLabels('hazelcast')[k] === v)).toBe(false);
+  });
+
+  it('refuses a name that is not a Service name, and one that a cluster\'s Service already has', () => {
+    const chart = Testing.chart();
+    const blue = new HazelcastCluster(chart, 'Blue', OLD);
+    expect(() => new HazelcastClientService(chart, 'Bad', { name: 'Clients', target: blue })).toThrow(/'name' \("Clients"\) must be/);
+    const app2 = Testing.app();
+    const chart2 = new Chart(app2, 'stack');
+    const b2 = new HazelcastCluster(chart2, 'Blue', OLD);
+    new HazelcastClientService(chart2, 'Clients', { name: 'hazelcast', target: b2 });
+    expect(() => app2.synthYaml()).toThrow(/Service "hazelcast" in namespace "shop" is written by both/);
+  });
+});
+
+describe('blueGreenProps', () => {
+  it('gives the new cluster the old one\'s namespace, port and cluster name, so clients reconnect under the name they know', () => {
+    const m = app('blue', { ...OLD, port: 5702, clusterName: 'shop-cache' });
+    const blue = deployment(m, 'hazelcast');
+    const green = deployment(m, 'hazelcast-v57');
+    expect(green.metadata.namespace).toBe('shop');
+    expect(env(green, 'HZ_CLUSTERNAME')).toBe('shop-cache');
+    expect(env(blue, 'HZ_CLUSTERNAME')).toBe('shop-cache');
+    expect(green.spec.template.spec.containers[0].ports[0].containerPort).toBe(5702);
+    // discovery stays apart: each cluster finds members through its own Service
+    expect(env(green, 'HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME')).toBe('hazelcast-v57');
+    expect(env(blue, 'HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME')).toBe('hazelcast');
+    // control: without a NetworkPolicy on the old cluster, no extra pod label
+    expect(green.spec.template.metadata.labels['hazelcast-client']).toBeUndefined();
+  });
+
+  it('with a NetworkPolicy on the old cluster, labels the new members so that its policy lets their copy job in', () => {
+    const m = app('blue', { ...OLD, networkPolicy: true });
+    const policy = m.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'hazelcast')!;
+    const green = deployment(m, 'hazelcast-v57').spec.template.metadata.labels;
+    const admits = (labels: Record<string, string>) => policy.spec.ingress[0].from.some((f: any) => f.podSelector
+      && Object.entries(f.podSelector.matchLabels).every(([k, v]) => labels[k] === v));
+    expect(green['hazelcast-client']).toBe('true');
+    expect(admits(green)).toBe(true);
+    // control: the new members without that label would not be let in
+    const { 'hazelcast-client': _, ...without } = green;
+    expect(admits(without)).toBe(false);
+  });
+});
