@@ -3,8 +3,9 @@
 // without losing the in-memory data. `npm run synth` (scripts/synth.cjs) refuses them unless told
 // `--allow-full-restart=<namespace>/<name>` (or `all`), and then only warns.
 //
-//   - the member Deployment is gone (the cluster was removed, or its `name` or `namespace` changed): the pruning
-//     apply deletes every member at once;
+//   - the member Deployment (or StatefulSet) is gone (the cluster was removed, or its `name` or `namespace` changed): the pruning
+//     apply deletes every member at once; the same when `externalAccess` turns the Deployment into a StatefulSet
+//     or back;
 //   - `replicas` goes to 0: every member stops;
 //   - the cluster name changes: new members never join the old ones, they form a new, empty cluster, and the
 //     rolling update then stops the old members one by one until the last one takes the data with it;
@@ -47,16 +48,17 @@ function memberContainer(deployment) {
   return (deployment.spec?.template?.spec?.containers ?? []).find((c) => c.name === 'hazelcast');
 }
 
-/** The Hazelcast member Deployments of a dist/ (the stack labels them), by `<namespace>/<name>`. */
+/** The Hazelcast member workloads of a dist/ (Deployments, or StatefulSets with `externalAccess`; the stack labels them), by `<namespace>/<name>`. */
 function memberClusters(docs) {
   const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap')
     .map((d) => [`${d.metadata?.namespace}/${d.metadata?.name}`, Object.values(d.data ?? {}).join('\n')]));
   const clusters = new Map();
   for (const d of docs) {
     const labels = d.metadata?.labels ?? {};
-    if (d.kind !== 'Deployment' || labels['app.kubernetes.io/name'] !== 'hazelcast' || labels['app.kubernetes.io/component'] !== 'member') continue;
+    if ((d.kind !== 'Deployment' && d.kind !== 'StatefulSet') || labels['app.kubernetes.io/name'] !== 'hazelcast' || labels['app.kubernetes.io/component'] !== 'member') continue;
     const container = memberContainer(d);
     clusters.set(`${d.metadata.namespace}/${d.metadata.name}`, {
+      kind: d.kind,
       replicas: d.spec?.replicas ?? 1,
       image: container?.image,
       clusterName: (container?.env ?? []).find((e) => e.name === 'HZ_CLUSTERNAME')?.value,
@@ -79,8 +81,11 @@ function fullRestarts(previous, next) {
     const now = after.get(cluster);
     const report = (reason) => found.push({ cluster, reason });
     if (!now) {
-      report(`its member Deployment is no longer in dist/ (cluster removed, or its name or namespace changed): the pruning apply deletes all ${old.replicas} members at once, and their data with them`);
+      report(`its member ${old.kind} is no longer in dist/ (cluster removed, or its name or namespace changed): the pruning apply deletes all ${old.replicas} members at once, and their data with them`);
       continue;
+    }
+    if (now.kind !== old.kind) {
+      report(`the members move from a ${old.kind} to a ${now.kind} (externalAccess turned ${now.kind === 'StatefulSet' ? 'on' : 'off'}): the pruning apply deletes all ${old.replicas} members of the ${old.kind} at once, while the new ones are only starting, and the data goes with them`);
     }
     if (now.replicas === 0) report(`replicas ${old.replicas} -> 0 stops every member, and the data is gone`);
     if (now.clusterName !== old.clusterName) {

@@ -63,6 +63,17 @@ describe('changes that would lose the in-memory data', () => {
     expect(reasons([{}], [{}, { name: 'hazelcast-v2', image: V56 }])).toEqual([]);
   });
 
+  it('members moving between a Deployment and a StatefulSet (externalAccess) are reported; a StatefulSet cluster is checked like a Deployment one', () => {
+    const external = { service: { type: 'NodePort' as const }, externalAccess: {} };
+    const on = reasons([{}], [external]);
+    expect(on).toHaveLength(1);
+    expect(on[0].reason).toMatch(/^the members move from a Deployment to a StatefulSet \(externalAccess turned on\)/);
+    expect(reasons([external], [{}])[0].reason).toMatch(/from a StatefulSet to a Deployment/);
+    expect(reasons([{ ...external, image: V56 }], [{ ...external, image: V57 }])[0].reason).toContain('image 5.6.0 -> 5.7.0');
+    // control: a StatefulSet cluster with a rolling change
+    expect(reasons([external], [{ ...external, replicas: 4 }])).toEqual([]);
+  });
+
   it('replicas to 0 is reported; a cluster that had no members is never reported', () => {
     expect(reasons([{ replicas: 2 }], [{ replicas: 0 }])[0].reason).toBe('replicas 2 -> 0 stops every member, and the data is gone');
     expect(reasons([{ replicas: 0, image: V56 }], [{ name: 'x', clusterName: 'y' }])).toEqual([]);
