@@ -1,8 +1,9 @@
 // Cluster DNS as a real cluster has it: CoreDNS as a pod in kube-system behind the `kube-dns` Service at the
-// address every kubelet hands its pods (clusterDNS). It answers cluster.local names only (no upstream here).
+// address every kubelet hands its pods (clusterDNS). It answers cluster.local names and the nodes' names (as a
+// site's DNS resolves its machines' host names; scenario v announces members by node name), no upstream here.
 export const CLUSTER_DNS_IP = '10.96.0.10';
 
-export function coreDnsManifests(image: string): string {
+export function coreDnsManifests(image: string, nodeHosts: { name: string; ip: string }[] = []): string {
   const labels = { 'k8s-app': 'kube-dns' };
   const objects = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace: 'kube-system' } },
@@ -26,6 +27,7 @@ export function coreDnsManifests(image: string): string {
           '    errors',
           '    health :8080',
           '    ready :8181',
+          ...(nodeHosts.length > 0 ? ['    hosts {', ...nodeHosts.map((h) => `        ${h.ip} ${h.name}`), '        fallthrough', '    }'] : []),
           '    kubernetes cluster.local in-addr.arpa ip6.arpa {',
           '        pods insecure',
           '        fallthrough in-addr.arpa ip6.arpa',

@@ -86,7 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
     recordFigure(stateDir, `${nodes.length} real nodes Ready`, Date.now() - t0);
     for (const n of nodes) n.startNetworkDaemons();
-    await kubectl(['apply', '-f', '-'], coreDnsManifests(process.env.COREDNS_IMAGE!));
+    await kubectl(['apply', '-f', '-'], coreDnsManifests(process.env.COREDNS_IMAGE!, addresses.map((a) => ({ name: a.name, ip: a.ip }))));
     await kubectl(['rollout', 'status', '-n', 'kube-system', 'deployment/coredns', '--timeout=180s']);
     recordFigure(stateDir, 'cluster ready (nodes, kube-proxy, policies, CoreDNS)', Date.now() - t0);
   } catch (e) {
