@@ -19,6 +19,8 @@ start=$(date +%s)
 bash e2e/nodes/install-deps.sh
 bash e2e/controlplane/build.sh
 bash e2e/nodes/build.sh
+bash e2e/image/build.sh >/dev/null  # the images of lib/versions.ts (rebuilt when e2e/image/ changes)
+HZ_E2E_IMAGES=member bash e2e/image/build.sh 5.6.0 >/dev/null  # the old version scenario (u) upgrades from
 set -a
 eval "$(bash e2e/nodes/build.sh --print-env)"
 eval "$(bash e2e/image/build.sh --print-env)"
