@@ -40,7 +40,7 @@ if (verdict.refused.length > 0) {
   fs.rmSync(staging, { recursive: true, force: true });
   for (const f of verdict.refused) process.stderr.write(`${f.cluster}: ${f.reason}\n`);
   const names = [...new Set(verdict.refused.map((f) => f.cluster))].join(',');
-  process.stderr.write(`synthesis refused: applying it would lose the in-memory data of ${names}; dist/ was left as it was. `
+  process.stderr.write(`synthesis refused: applying it would lose the in-memory data of ${names} or leave its rollout stuck; dist/ was left as it was. `
     + `If that is what you want, run: npm run synth -- --allow-full-restart=${names}\n`);
   process.exit(3);
 }
