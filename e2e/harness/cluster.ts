@@ -164,33 +164,17 @@ export async function waitForClusterSafe(pods: MemberPod[], timeoutMs = 120_000)
   await waitFor('cluster safe on every member', timeoutMs, async () => (await Promise.all(pods.map((p) => clusterSafe(p.ip)))).every(Boolean));
 }
 
-/** True when the suite runs on real kubelets (e2e/nodes/), false on the KWOK harness with its member runner. */
-export function onRealNodes(): boolean {
-  return inject('runnerLogDir') === undefined;
-}
-
-/** A member's log: served by the kubelet (`kubectl logs`, as the tutorial reads it) or, on KWOK, the runner's file. */
+/** A member's log as the kubelet serves it (`kubectl logs`, as the tutorial reads it); '' when there is none. */
 export async function memberLog(namespace: string, pod: string): Promise<string> {
-  if (onRealNodes()) {
-    const result = await runKubectl(['logs', pod, '-n', namespace]);
-    return result.code === 0 ? result.stdout : '';
-  }
-  const file = path.join(inject('runnerLogDir'), `${namespace}_${pod}_hazelcast.log`);
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : '';
+  const result = await runKubectl(['logs', pod, '-n', namespace]);
+  return result.code === 0 ? result.stdout : '';
 }
 
 /**
  * Kills a member's JVM with SIGKILL (as a crash or an OOM kill would) and returns a probe that turns true once the
- * pod runs a new JVM: the kubelet restarted the container (its restartCount went up), or on KWOK the runner did.
+ * kubelet has restarted the container (its restartCount went up).
  */
 export async function killMember(namespace: string, pod: string): Promise<() => Promise<boolean>> {
-  if (!onRealNodes()) {
-    const killed = memberPid(namespace, pod);
-    process.kill(killed, 'SIGKILL');
-    return async () => {
-      try { return memberPid(namespace, pod) !== killed; } catch { return false; }
-    };
-  }
   const restarts = async () => {
     const p = JSON.parse(await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'json']));
     return (p.status.containerStatuses ?? []).reduce((n: number, c: any) => n + c.restartCount, 0) as number;
@@ -201,14 +185,17 @@ export async function killMember(namespace: string, pod: string): Promise<() => 
   return async () => (await restarts()) > before;
 }
 
-/** The host pid of the Hazelcast JVM in a pod, found through the pod's cgroup (kubelet names it pod<uid>). */
+/**
+ * The pid (on this machine) of the Hazelcast JVM in a pod, found through the pod's cgroup: the kubelet names it
+ * pod<uid> (cgroupfs driver, cgroup v1) under its node's cgroup root.
+ */
 export function jvmPidOfPod(uid: string): number {
   const found: number[] = [];
   const walk = (dir: string, inPod: boolean) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       if (!e.isDirectory()) continue;
       const sub = path.join(dir, e.name);
-      const here = inPod || e.name === `pod${uid}` || e.name === `pod${uid.replace(/-/g, '_')}`;
+      const here = inPod || e.name === `pod${uid}`;
       if (here) {
         for (const pid of fs.readFileSync(path.join(sub, 'cgroup.procs'), 'utf-8').split('\n').filter(Boolean)) {
           try {
@@ -222,11 +209,6 @@ export function jvmPidOfPod(uid: string): number {
   walk('/sys/fs/cgroup/pids', false);
   if (found.length !== 1) throw new Error(`expected one Hazelcast JVM in pod ${uid}, found ${found.length}`);
   return found[0];
-}
-
-/** The pid of the member JVM the KWOK harness's runner started for a pod. */
-function memberPid(namespace: string, pod: string): number {
-  return Number(fs.readFileSync(path.join(inject('pidDir'), `${namespace}_${pod}`), 'utf-8'));
 }
 
 /** A Hazelcast client (the official npm package) connected to the given members. */

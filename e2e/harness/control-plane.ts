@@ -1,14 +1,13 @@
 /**
  * A real Kubernetes control plane for the e2e tests: etcd, kube-apiserver, kube-controller-manager, kube-scheduler
- * (real binaries built by e2e/controlplane/build.sh) and KWOK as the fake kubelet of one or more Nodes.
+ * (real binaries built by e2e/controlplane/build.sh). The nodes are real kubelets that register themselves
+ * (e2e/nodes/harness/).
  *
- * Meant to run INSIDE a network namespace the caller created, with the whole node process under `ip netns exec`:
- *   ip netns add X; ip netns exec X ip link set lo up; ip netns exec X ip addr add 10.244.0.1/16 dev lo
- * Every 10.244.x.y is then bindable on lo. etcd listens on 127.0.0.1 (of the namespace), kube-apiserver on
- * 0.0.0.0:443 and advertises 10.244.0.1, so in-cluster clients can use https://kubernetes.default.svc.cluster.local
- * (no port) once that name resolves to 10.244.0.1 (the caller's /etc/netns/X/hosts, for instance).
+ * Meant to run INSIDE a network namespace the caller created (e2e/nodes/run.sh): etcd listens on 127.0.0.1 of the
+ * namespace, kube-apiserver on 0.0.0.0:443 and advertises `apiServerIP` (the nodes' gateway), which the
+ * `kubernetes` Service's endpoints then name, so pods reach it as https://kubernetes.default.svc.cluster.local.
  *
- * Identities: admin (CN=kubernetes-admin, O=system:masters) is used by the harness, kubectl() and KWOK;
+ * Identities: admin (CN=kubernetes-admin, O=system:masters) is used by the harness and kubectl();
  * kube-controller-manager and kube-scheduler get their own certs (system:kube-controller-manager,
  * system:kube-scheduler) so the bootstrap RBAC applies to them as in a kubeadm cluster, and the controller manager
  * runs with --use-service-account-credentials.
@@ -23,11 +22,11 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
-const COMPONENTS: Component[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'];
+export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler';
+const COMPONENTS: Component[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 
 export interface ControlPlaneOptions {
-  /** Directory for certs, kubeconfigs, etcd data, KWOK stages and the logs/ of every component. Created if missing. */
+  /** Directory for certs, kubeconfigs, etcd data and the logs/ of every component. Created if missing. */
   stateDir: string;
   /** Directory holding all five binaries side by side. Default: the build cache of e2e/controlplane/build.sh. */
   binDir?: string;
@@ -36,29 +35,10 @@ export interface ControlPlaneOptions {
   /** kubectl binary used by kubectl(). Default 'kubectl'. */
   kubectlBinary?: string;
   log?: (s: string) => void;
-  /** Address on lo the API server advertises and the Node reports. Default 10.244.0.1. */
+  /** Address the API server advertises (it must be on an interface of the namespace). Default 10.244.0.1. */
   apiServerIP?: string;
   /** Default 10.96.0.0/16 (the `kubernetes` Service gets 10.96.0.1). */
   serviceCIDR?: string;
-  /** Number of KWOK nodes. Node i (1-based) is `hz-e2e-node-<i>`, podCIDR 10.244.<i>.0/24, InternalIP 10.244.0.<i>. Default 1. */
-  nodes?: number;
-  /**
-   * true (default): KWOK runs and creates the fake Nodes. false: no KWOK and no Nodes; real kubelets register
-   * themselves (e2e/nodes/).
-   */
-  kwok?: boolean;
-  /**
-   * 'kwok' (default): a pod bound to a node gets an IP, phase Running and Ready=True at once (readiness probes are
-   * ignored). 'external': it gets an IP and phase Running, but Ready/ContainersReady stay "False" and containers
-   * ready=false until someone patches the pod's status (e.g. the member runner when Hazelcast is really ready).
-   */
-  podReadiness?: 'kwok' | 'external';
-  /**
-   * 'none' (default): nothing deletes a terminating pod; the member runner finishes deletion like a kubelet.
-   * 'at-deletion-timestamp': KWOK deletes a terminating pod once its deletionTimestamp (delete time + grace period)
-   * has passed - a safety net for tests that delete pods without a runner.
-   */
-  podDeletion?: 'none' | 'at-deletion-timestamp';
   /** Timeout of each wait step. Default 120 s. */
   stepTimeoutMs?: number;
   /** Extra flags per component, appended last. */
@@ -91,9 +71,6 @@ export interface ControlPlane {
   caFile: string;
   /** Service-account issuer (also the default token audience). */
   serviceAccountIssuer: string;
-  nodeNames: string[];
-  /** podCIDR per node name. */
-  podCIDRs: Record<string, string>;
   binaries: Record<Component, string>;
   /** Log file per component. */
   logs: Record<Component, string>;
@@ -107,7 +84,7 @@ export interface ControlPlane {
    */
   clientKubeconfig(user: string, groups: string[]): Promise<string>;
   kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
-  /** SIGTERM every process started (kwok, scheduler, controller-manager, then apiserver, then etcd), SIGKILL after 10 s. */
+  /** SIGTERM every process started (scheduler, controller-manager, then apiserver, then etcd), SIGKILL after 10 s. */
   stop(): Promise<void>;
 }
 
@@ -244,7 +221,7 @@ export function resolveBinaries(opts: Pick<ControlPlaneOptions, 'binDir' | 'bina
     if (!p && opts.binDir) p = path.join(opts.binDir, c);
     if (!p) {
       versions ??= parseEnvFile(findVersionsFile());
-      const v = c === 'etcd' ? versions.ETCD_VERSION : c === 'kwok' ? versions.KWOK_VERSION : versions.K8S_VERSION;
+      const v = c === 'etcd' ? versions.ETCD_VERSION : versions.K8S_VERSION;
       p = path.join(e2eCacheDir(), 'bin', `${c}-${v}`, c);
     }
     if (!existsSync(p)) throw new Error(`${c} binary not found at ${p}: run e2e/controlplane/build.sh`);
@@ -350,183 +327,7 @@ current-context: ${user}@hazelcast-e2e
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// KWOK stages (written for this harness after the kwok module's kustomize/stage/{node,pod}/ ones)
-
-function kwokStages(podReadiness: 'kwok' | 'external', podDeletion: 'none' | 'at-deletion-timestamp'): string {
-  const ready = podReadiness === 'kwok' ? 'True' : 'False';
-  const containerReady = podReadiness === 'kwok' ? 'true' : 'false';
-  // Node conditions/addresses: keep what the Node object already has (the harness creates it with addresses and
-  // capacity); NodeConditions gives Ready=True plus the usual pressure conditions as False.
-  const nodeConditions = `
-      conditions:
-      {{ range NodeConditions }}
-      - lastHeartbeatTime: {{ $now | Quote }}
-        lastTransitionTime: {{ $lastTransitionTime | Quote }}
-        message: {{ .message | Quote }}
-        reason: {{ .reason | Quote }}
-        status: {{ .status | Quote }}
-        type: {{ .type | Quote }}
-      {{ end }}`;
-  const docs = [
-    `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: hz-node-initialize
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Node
-  selector:
-    matchExpressions:
-    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
-      operator: 'NotIn'
-      values: ['True']
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      {{ $lastTransitionTime := or .metadata.creationTimestamp $now }}${nodeConditions}
-      {{ with .status.addresses }}
-      addresses:
-      {{ YAML . 1 }}
-      {{ end }}
-      {{ $kwokVersion := printf "kwok-%s" Version }}
-      nodeInfo:
-        architecture: amd64
-        containerRuntimeVersion: {{ $kwokVersion }}
-        kernelVersion: {{ $kwokVersion }}
-        kubeProxyVersion: {{ $kwokVersion }}
-        kubeletVersion: {{ $kwokVersion }}
-        operatingSystem: linux
-      phase: Running
-`,
-    // With --node-lease-duration-seconds KWOK renews the node Lease itself; this only refreshes the conditions now
-    // and then (as a kubelet does every few minutes when leases are in use).
-    `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: hz-node-heartbeat
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Node
-  selector:
-    matchExpressions:
-    - key: '.status.phase'
-      operator: 'In'
-      values: ['Running']
-    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
-      operator: 'In'
-      values: ['True']
-  delay:
-    durationMilliseconds: 60000
-    jitterDurationMilliseconds: 90000
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      {{ $lastTransitionTime := or .metadata.creationTimestamp $now }}${nodeConditions}
-`,
-    // A pod bound to a managed node that has no IP yet: IP from the node's podCIDR, phase Running, containers
-    // running; Ready per podReadiness. Runs once per pod (afterwards .status.podIP exists). KWOK's pool hands out
-    // the CIDR's network address (10.244.1.0) first: that one is skipped (it stays taken in the pool).
-    `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: hz-pod-running
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'DoesNotExist'
-    - key: '.status.podIP'
-      operator: 'DoesNotExist'
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      conditions:
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: PodScheduled
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: Initialized
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "${ready}"
-        type: ContainersReady
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "${ready}"
-        type: Ready
-      {{ range .spec.readinessGates }}
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "${ready}"
-        type: {{ .conditionType | Quote }}
-      {{ end }}
-      containerStatuses:
-      {{ range .spec.containers }}
-      - image: {{ .image | Quote }}
-        name: {{ .name | Quote }}
-        ready: ${containerReady}
-        started: true
-        restartCount: 0
-        state:
-          running:
-            startedAt: {{ $now | Quote }}
-      {{ end }}
-      initContainerStatuses:
-      {{ range .spec.initContainers }}
-      - image: {{ .image | Quote }}
-        name: {{ .name | Quote }}
-        ready: true
-        restartCount: 0
-        state:
-          terminated:
-            exitCode: 0
-            finishedAt: {{ $now | Quote }}
-            reason: Completed
-            startedAt: {{ $now | Quote }}
-      {{ end }}
-      {{ $hostNetwork := or .spec.hostNetwork false }}
-      {{ $podIP := PodIPWith .spec.nodeName $hostNetwork ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
-      {{ if and ( not $hostNetwork ) ( hasSuffix ".0" $podIP ) }}
-      {{ $podIP = PodIPWith .spec.nodeName $hostNetwork ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
-      {{ end }}
-      hostIP: {{ NodeIPWith .spec.nodeName | Quote }}
-      hostIPs:
-      - ip: {{ NodeIPWith .spec.nodeName | Quote }}
-      podIP: {{ $podIP | Quote }}
-      podIPs:
-      - ip: {{ $podIP | Quote }}
-      phase: Running
-      startTime: {{ $now | Quote }}
-`,
-  ];
-  if (podDeletion === 'at-deletion-timestamp') {
-    docs.push(`apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: hz-pod-delete-at-deadline
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'Exists'
-  delay:
-    durationMilliseconds: 0
-    durationFrom:
-      expressionFrom: '.metadata.deletionTimestamp'
-  next:
-    delete: true
-`);
-  }
-  return docs.join('---\n');
-}
-
-// ---------------------------------------------------------------------------------------------------------------
+// the control plane
 
 interface Proc {
   name: Component;
@@ -542,7 +343,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const stateDir = path.resolve(opts.stateDir);
   const apiServerIP = opts.apiServerIP ?? '10.244.0.1';
   const serviceCIDR = opts.serviceCIDR ?? '10.96.0.0/16';
-  const nodeCount = opts.nodes ?? 1;
   const stepTimeout = opts.stepTimeoutMs ?? 120_000;
   const kubectlBin = opts.kubectlBinary ?? 'kubectl';
   const timings: Record<string, number> = {};
@@ -586,7 +386,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     stopped = true;
     const byName = (n: Component) => procs.filter((p) => p.name === n);
     await Promise.all(
-      [...byName('kwok'), ...byName('kube-scheduler'), ...byName('kube-controller-manager')].map((p) => stopProc(p, 10_000)),
+      [...byName('kube-scheduler'), ...byName('kube-controller-manager')].map((p) => stopProc(p, 10_000)),
     );
     for (const p of byName('kube-apiserver')) await stopProc(p, 15_000);
     for (const p of byName('etcd')) await stopProc(p, 10_000);
@@ -735,76 +535,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       '--v=1',
     ]);
 
-    // --- KWOK (fake nodes), unless real kubelets will register
-    const useKwok = opts.kwok ?? true;
-    const kwokConfig = path.join(stateDir, 'kwok.yaml');
-    await writeFile(kwokConfig, kwokStages(opts.podReadiness ?? 'kwok', opts.podDeletion ?? 'none'));
-    const kwok = !useKwok ? undefined : start('kwok', [
-      `--kubeconfig=${kubeconfig}`,
-      `--config=${kwokConfig}`,
-      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      `--node-ip=${apiServerIP}`,
-      '--node-lease-duration-seconds=40',
-      '--cidr=10.244.1.0/24',
-      '--server-address=127.0.0.1:10247',
-      '--v=INFO',
-    ]);
-
     await Promise.all([
       waitFor('kube-controller-manager /healthz', stepTimeout, async () =>
         (await httpGet('https://127.0.0.1:10257/healthz', { insecure: true })).status === 200, aliveCheck(kcm)).then(() => mark('kube-controller-manager')),
       waitFor('kube-scheduler /healthz', stepTimeout, async () =>
         (await httpGet('https://127.0.0.1:10259/healthz', { insecure: true })).status === 200, aliveCheck(sched)).then(() => mark('kube-scheduler')),
-      kwok && waitFor('kwok /healthz', stepTimeout, async () =>
-        (await httpGet('http://127.0.0.1:10247/healthz')).status === 200, aliveCheck(kwok)).then(() => mark('kwok')),
     ]);
-
-    // --- Nodes
-    const nodeNames: string[] = [];
-    const podCIDRs: Record<string, string> = {};
-    const nodeDocs: string[] = [];
-    for (let i = 1; useKwok && i <= nodeCount; i++) {
-      const name = `hz-e2e-node-${i}`;
-      const ip = i === 1 ? apiServerIP : `10.244.0.${i}`;
-      nodeNames.push(name);
-      podCIDRs[name] = `10.244.${i}.0/24`;
-      nodeDocs.push(JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: {
-          name,
-          annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-          labels: {
-            'kubernetes.io/arch': 'amd64',
-            'kubernetes.io/os': 'linux',
-            'kubernetes.io/hostname': name,
-            'type': 'kwok',
-          },
-        },
-        spec: { podCIDR: podCIDRs[name], podCIDRs: [podCIDRs[name]] },
-        status: {
-          addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }],
-          capacity: { cpu: '32', memory: '64Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-          allocatable: { cpu: '32', memory: '64Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-        },
-      }));
-    }
-    if (nodeDocs.length) {
-      await kubectl(['create', '-f', '-'], { input: `{"apiVersion":"v1","kind":"List","items":[${nodeDocs.join(',')}]}`, check: true });
-      mark('nodes-created');
-    }
-    for (const name of nodeNames) {
-      await waitFor(`node ${name} Ready, untainted`, stepTimeout, async () => {
-        const r = await kubectl(['get', 'node', name, '-o', 'json']);
-        if (r.code !== 0) throw new Error(r.stderr);
-        const n = JSON.parse(r.stdout);
-        const ready = (n.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-        const taints = n.spec?.taints ?? [];
-        if (!ready || taints.length || n.spec?.unschedulable) throw new Error(`ready=${ready} taints=${JSON.stringify(taints)}`);
-        return true;
-      }, aliveCheck(kwok!));
-    }
-    if (useKwok) mark('nodes-ready');
 
     await waitFor('ServiceAccount default/default and ConfigMap default/kube-root-ca.crt', stepTimeout, async () => {
       const r = await kubectl(['get', '-n', 'default', 'serviceaccount/default', 'configmap/kube-root-ca.crt', '-o', 'name']);
@@ -820,8 +556,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       apiServerURL,
       caFile: pki.caCrt,
       serviceAccountIssuer,
-      nodeNames,
-      podCIDRs,
       binaries,
       logs,
       pids,

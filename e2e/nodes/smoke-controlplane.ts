@@ -15,7 +15,7 @@ if (!stateDir || !apiServerIP || !nodeName) {
   process.exit(2);
 }
 async function main(): Promise<void> {
-  const cp = await startControlPlane({ stateDir, apiServerIP, kwok: false, nodes: 0, log: (s) => console.log(s) });
+  const cp = await startControlPlane({ stateDir, apiServerIP, log: (s) => console.log(s) });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

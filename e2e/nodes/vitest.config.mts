@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Every scenario (a-i from e2e/scenarios, j-p from e2e/nodes/scenarios) on real nodes: one cluster (control plane + 3 nodes + CoreDNS) for the whole run, scenarios one
-// after another, each in namespaces of its own.
+// `npm run test:e2e`: every scenario (e2e/scenarios and e2e/nodes/scenarios) on real nodes: one cluster (control
+// plane, 3 nodes, CoreDNS) for the whole run, scenarios one after another, each in namespaces of its own.
 export default defineConfig({
   test: {
     include: ['e2e/scenarios/**/*.e2e.ts', 'e2e/nodes/scenarios/**/*.e2e.ts'],

@@ -40,7 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const t0 = Date.now();
 
   createHub();
-  const controlPlane = await startControlPlane({ stateDir: path.join(stateDir, 'control-plane'), apiServerIP: HUB_IP, kwok: false, log });
+  const controlPlane = await startControlPlane({ stateDir: path.join(stateDir, 'control-plane'), apiServerIP: HUB_IP, log });
   const kubectl = async (args: string[], input?: string) => {
     const r = await controlPlane.kubectl(args, { input, check: true });
     return r.stdout;
