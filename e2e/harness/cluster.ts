@@ -159,6 +159,28 @@ export async function waitForCluster(namespace: string, cluster: string, size: n
   return { pods, ms: Date.now() - start };
 }
 
+/**
+ * The same wait from the kubelet's view and the members' own logs, for clusters whose NetworkPolicy keeps the suite
+ * (which is not a client pod) away from the members: exactly `size` pods Ready, and every member's latest member
+ * list (`Members {size:N, ver:V} [`) of that size.
+ */
+export async function waitForClusterInLogs(namespace: string, cluster: string, size: number, timeoutMs = 180_000): Promise<{ pods: MemberPod[]; ms: number }> {
+  const start = Date.now();
+  const pods = await waitFor(`${size} members of ${namespace}/${cluster} in one cluster, by their logs`, timeoutMs, async () => {
+    const current = await memberPods(namespace, cluster);
+    if (current.length !== size || !current.every((p) => p.ready)) return undefined;
+    const logs = await Promise.all(current.map((p) => memberLog(namespace, p.name)));
+    return logs.every((log) => latestMemberCount(log) === size) ? current : undefined;
+  }, 1000);
+  return { pods, ms: Date.now() - start };
+}
+
+/** The size of the last member list a member logged, or undefined before its first. */
+export function latestMemberCount(log: string): number | undefined {
+  const sizes = [...log.matchAll(/Members \{size:(\d+), ver:\d+\} \[/g)].map((m) => Number(m[1]));
+  return sizes.length ? sizes[sizes.length - 1] : undefined;
+}
+
 /** Waits until the cluster's partitions are all backed up (no migration in flight), as seen by every member. */
 export async function waitForClusterSafe(pods: MemberPod[], timeoutMs = 120_000): Promise<void> {
   await waitFor('cluster safe on every member', timeoutMs, async () => (await Promise.all(pods.map((p) => clusterSafe(p.ip)))).every(Boolean));

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   createRestrictedNamespace, deleteNamespace, figure, kubectl, memberLog, memberPods, root, synthYaml, waitFor, waitForCluster,
+  waitForClusterInLogs,
 } from '../harness/cluster';
 import { MERGE_LINE } from '../harness/hazelcast-log';
 
@@ -13,7 +14,8 @@ async function coldStart(ns: string, yaml: string, size: number): Promise<number
   await createRestrictedNamespace(ns);
   const t = Date.now();
   await kubectl(['apply', '-f', '-'], yaml);
-  await waitForCluster(ns, 'hazelcast', size);
+  // dist/ turns its NetworkPolicy on, which keeps the suite away from the members: their logs tell
+  await (/^kind: NetworkPolicy$/m.test(yaml) ? waitForClusterInLogs : waitForCluster)(ns, 'hazelcast', size);
   const ms = Date.now() - t;
   const pods = await memberPods(ns, 'hazelcast');
   // A fresh cluster's first member list has version 1; a member that joined an older cluster would show more.

@@ -5,9 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, root, synthYaml, waitFor,
+  createRestrictedNamespace, deleteNamespace, kubectl, memberPods, root, synthYaml, waitFor, waitForClusterInLogs,
 } from '../../harness/cluster';
-import { membersLine } from '../../harness/hazelcast-log';
 import { clientCommand, clientResult, httpGetCommand, runPod } from '../harness/pods';
 
 const dist = fs.readFileSync(path.join(root, 'dist', 'hazelcast.k8s.yaml'), 'utf-8');
@@ -26,12 +25,9 @@ describe('NetworkPolicy of dist/, enforced', () => {
   it('members form one cluster and a labelled client reads and writes', async () => {
     expect(dist).toMatch(/^kind: NetworkPolicy$/m);
     await kubectl(['apply', '-f', '-'], dist);
-    await kubectl(['rollout', 'status', 'deployment/hazelcast', '-n', 'default', '--timeout=300s']);
-    // Each member's own view, from its log (the suite's own address is not let through to the members)
-    const pods = await memberPods('default', 'hazelcast');
+    // each member's own view, from its log (the suite's own address is not let through to the members)
+    const { pods } = await waitForClusterInLogs('default', 'hazelcast', replicas);
     expect(pods).toHaveLength(replicas);
-    await waitFor(`every member logging a cluster of ${replicas}`, 60_000, async () =>
-      (await Promise.all(pods.map((p) => memberLog('default', p.name)))).every((log) => membersLine(replicas).test(log)));
 
     const put = await runPod('default', 'client-labelled', clientCommand(service, 'hazelcast', 'put', ['--count', '500']),
       { labels: { 'hazelcast-client': 'true' } });
