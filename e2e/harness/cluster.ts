@@ -85,13 +85,20 @@ export async function deleteNamespace(name: string, opts: { restartsCausedByTheT
     .flatMap((p: any) => (p.status.containerStatuses ?? []).map((c: any) => ({ pod: p.metadata.name, n: c.restartCount as number })))
     .filter((r: { n: number }) => r.n > 0);
   const total = restarts.reduce((n: number, r: { n: number }) => n + r.n, 0);
+  // the kubelet drops a pod's logs with the pod: keep the evidence of why a container restarted
+  const previousLogs = await Promise.all(restarts.map(async (r: { pod: string }) =>
+    `--- ${r.pod} (previous container)\n${(await runKubectl(['logs', r.pod, '-n', name, '--previous', '--tail=25'])).stdout}`));
+  const states = restarts.length ? await runKubectl(['get', 'pods', '-n', name, '-o',
+    'jsonpath={range .items[*]}{.metadata.name}: {.status.containerStatuses[*].lastState.terminated}{"\\n"}{end}']) : undefined;
+  if (states) previousLogs.push(`--- last terminated states\n${states.stdout}`);
   await tryKubectl(['delete', 'deployments,replicasets,services,poddisruptionbudgets,configmaps,roles,rolebindings,serviceaccounts',
     '-n', name, '-l', 'app.kubernetes.io/managed-by=cdk8s', '--wait=true', '--timeout=300s']);
   await waitFor(`the pods of ${name} to be gone`, 300_000, async () =>
     JSON.parse(await kubectl(['get', 'pods', '-n', name, '-o', 'json'])).items.length === 0);
   await tryKubectl(['delete', 'namespace', name, '--wait=true', '--timeout=300s']);
   if (total > (opts.restartsCausedByTheTest ?? 0)) {
-    throw new Error(`containers in ${name} restarted without the scenario causing it: ${restarts.map((r: any) => `${r.pod} x${r.n}`).join(', ')}`);
+    throw new Error(`containers in ${name} restarted without the scenario causing it: ${restarts.map((r: any) => `${r.pod} x${r.n}`).join(', ')}`
+      + `\nlast lines of each restarted container's previous run:\n${previousLogs.join('\n')}`);
   }
 }
 
