@@ -20,17 +20,22 @@
 //   one of 3 until the cluster is safe again; then, in a second namespace, cold start 6.
 // "Settled" means: exactly N pods exist (none terminating), all Ready, every member reports cluster-size N, and
 // (with data) every member reports cluster-safe. Entries lost are counted after each case with a fresh client.
+// Migration throughput (scale-down and rollout): replica migrations the masters log as completed during the case
+// (MigrationCounter) x data / 271, over the case's time; compared with a physical reference measured once at the
+// start of the run (PhysicalReference.java: one JVM serializing the same entries and copying them to another over
+// loopback).
 //
 // Parameters (env): BENCH_RUNS (default 3), BENCH_DATA_MB (default 1024: the issue's 1 GiB), BENCH_HEAP_MB (default
 // max(512, 2 x BENCH_DATA_MB): room for every entry and its backup on 2 members while a third is down),
 // BENCH_VARIANTS (comma list of stack,chart,defaults; default all), BENCH_CHART_MANIFESTS (the rendered chart),
 // BENCH_OUT (a file the final table is appended to).
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Size, Yaml } from 'cdk8s';
 import { Client } from 'hazelcast-client';
-import { expect, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import { clusterSafe, clusterSizeOf, createRestrictedNamespace, kubectl, killMember, root, synthYaml, tryKubectl, waitFor } from '../harness/cluster';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -45,6 +50,10 @@ const CHART_FILE = process.env.BENCH_CHART_MANIFESTS
   ?? path.resolve(root, '..', 'shared', 'peers', 'helm-chart-hazelcast-5.10.2', 'template-mancenter-off-image-5.7.0.yaml');
 /** Generous: the chart starts its pods one after another, each Ready no sooner than 30 s after it starts. */
 const SETTLE_TIMEOUT_MS = Number(process.env.BENCH_SETTLE_TIMEOUT_MS ?? 1_800_000);
+/** Hazelcast's default, which no variant changes: a migration moves one replica of one partition, ~data / 271. */
+const PARTITIONS = 271;
+/** The JDK of the member image (e2e/image), for the physical reference. */
+const JAVA = process.env.BENCH_JAVA ?? '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java';
 
 interface Variant {
   key: string;
@@ -250,6 +259,84 @@ async function createNamespace(ns: string, v: Variant): Promise<void> {
   else await kubectl(['create', 'namespace', ns]);
 }
 
+/**
+ * Follows the logs of every member pod of a namespace while a case runs (pods that leave take their logs with them),
+ * and counts the partition replicas migrated: the master logs `All migration tasks have been completed. (...,
+ * completedMigrations=N, ...)` at the end of each repartitioning round. A round cut short by the next membership
+ * change logs nothing, so the count is a lower bound.
+ */
+class MigrationCounter {
+  private readonly followed = new Map<string, ChildProcess>();
+  private readonly lines: string[] = [];
+  private readonly since = new Date().toISOString();
+  private stopped = false;
+  private readonly poller: Promise<void>;
+
+  constructor(ns: string, v: Variant) {
+    this.poller = (async () => {
+      while (!this.stopped) {
+        for (const p of await podsOf(ns, v).catch(() => [] as Pod[])) {
+          if (this.followed.has(p.name) || !p.ip) continue;
+          const child = spawn('kubectl', ['--kubeconfig', inject('kubeconfig'), 'logs', '-f', p.name, '-n', ns, `--since-time=${this.since}`],
+            { stdio: ['ignore', 'pipe', 'ignore'] });
+          let rest = '';
+          child.stdout!.on('data', (d: Buffer) => {
+            const parts = (rest + d.toString()).split('\n');
+            rest = parts.pop()!;
+            for (const l of parts) if (l.includes('completedMigrations=')) this.lines.push(l);
+          });
+          child.on('error', () => undefined);
+          this.followed.set(p.name, child);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+  }
+
+  /** Replica migrations completed since the counter started (waits 2 s for the last log lines). */
+  async stop(): Promise<number> {
+    await new Promise((r) => setTimeout(r, 2000));
+    this.stopped = true;
+    await this.poller;
+    for (const c of this.followed.values()) c.kill();
+    return this.lines
+      .filter((l) => l.includes('All migration tasks have been completed'))
+      .reduce((n, l) => n + Number(/completedMigrations=(\d+)/.exec(l)?.[1] ?? 0), 0);
+  }
+}
+
+/** MiB/s of data migrated: replica migrations x the bytes of one partition replica, over the case's time. */
+const migrationRate = (migrations: number, ms: number) => (migrations * (ENTRIES * VALUE_BYTES) / PARTITIONS) / 2 ** 20 / (ms / 1000);
+
+/**
+ * The physical reference (e2e/bench/PhysicalReference.java): one JVM serializes the same entries (ENTRIES values
+ * of VALUE_BYTES) and copies them over loopback to another JVM, which stores them. MiB/s, or undefined without a JDK.
+ */
+async function physicalReference(): Promise<number | undefined> {
+  if (!fs.existsSync(JAVA)) { notes.push(`no JDK at ${JAVA} (BENCH_JAVA): no physical reference`); return undefined; }
+  const source = path.join(__dirname, 'PhysicalReference.java');
+  const port = 47000 + Math.floor(Math.random() * 1000);
+  const heap = `-Xmx${HEAP_MB}m`;
+  const receiver = spawn(JAVA, [heap, source, 'receive', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      receiver.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('listening')) resolve(); });
+      receiver.on('exit', (code) => reject(new Error(`the reference's receiver exited (${code})`)));
+    });
+    const out = await new Promise<string>((resolve, reject) => {
+      const sender = spawn(JAVA, [heap, source, 'send', String(port), String(ENTRIES), String(VALUE_BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      sender.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
+      sender.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`the reference's sender exited (${code})`))));
+    });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    console.log(`BENCH physical reference: ${r.bytes} bytes in ${r.ms} ms, ${r.mibPerS} MiB/s`);
+    return r.mibPerS as number;
+  } finally {
+    receiver.kill('SIGKILL');
+  }
+}
+
 const CASES = [
   { key: 'cold3', name: 'cold start, 3 members', data: false },
   { key: 'cold6', name: 'cold start, 6 members', data: false },
@@ -260,14 +347,15 @@ const CASES = [
 ] as const;
 type CaseKey = typeof CASES[number]['key'];
 
-interface Sample { ms: number; lost?: number }
+interface Sample { ms: number; lost?: number; migrations?: number }
 const results = new Map<string, Sample[]>(); // `${variant}/${case}`
 const errors: string[] = [];
+let reference: number | undefined;
 const notes: string[] = [];
 const record = (v: Variant, c: CaseKey, s: Sample) => {
   const k = `${v.key}/${c}`;
   results.set(k, [...(results.get(k) ?? []), s]);
-  console.log(`BENCH ${v.key} ${c}: ${(s.ms / 1000).toFixed(1)} s${s.lost === undefined ? '' : `, ${s.lost} of ${ENTRIES} entries lost`}`);
+  console.log(`BENCH ${v.key} ${c}: ${(s.ms / 1000).toFixed(1)} s${s.lost === undefined ? '' : `, ${s.lost} of ${ENTRIES} entries lost`}${s.migrations === undefined ? '' : `, ${s.migrations} replica migrations, ${migrationRate(s.migrations, s.ms).toFixed(1)} MiB/s`}`);
 };
 
 async function runVariant(v: Variant, run: number): Promise<void> {
@@ -286,9 +374,9 @@ async function runVariant(v: Variant, run: number): Promise<void> {
 
     // Entries lost in a case are written again (untimed) before the next one, so that every case starts with all
     // of the data and its count is its own.
-    const check = async (c: CaseKey, ms: number, size: number, now: Pod[]) => {
+    const check = async (c: CaseKey, ms: number, size: number, now: Pod[], migrations?: number) => {
       const n = await lost(v, now);
-      record(v, c, { ms, lost: n });
+      record(v, c, { ms, lost: n, migrations });
       if (n > 0) { await writeData(v, now); await settled(ns, v, size, true); }
     };
 
@@ -296,15 +384,17 @@ async function runVariant(v: Variant, run: number): Promise<void> {
     pods = await settled(ns, v, 6, true);
     await check('up', up.ms, 6, pods);
 
+    let counter = new MigrationCounter(ns, v);
     const down = await timed(async () => { await scale(ns, v, 3); return settled(ns, v, 3, true); });
-    await check('down', down.ms, 3, down.value);
+    await check('down', down.ms, 3, down.value, await counter.stop());
 
+    counter = new MigrationCounter(ns, v);
     const roll = await timed(async () => {
       await kubectl(['rollout', 'restart', `${v.kind}/hazelcast`, '-n', ns]);
       await kubectl(['rollout', 'status', `${v.kind}/hazelcast`, '-n', ns, `--timeout=${SETTLE_TIMEOUT_MS / 1000}s`]);
       return settled(ns, v, 3, true);
     });
-    await check('roll', roll.ms, 3, roll.value);
+    await check('roll', roll.ms, 3, roll.value, await counter.stop());
 
     pods = await settled(ns, v, 3, true);
     const victim = pods[0];
@@ -359,6 +449,17 @@ function table(): string {
       : '-';
     lines.push(`| ${[c.name, ...cells, lostCell].join(' | ')} |`);
   }
+  for (const c of CASES.filter((x) => x.key === 'down' || x.key === 'roll')) {
+    const rate = (key: string) => (results.get(`${key}/${c.key}`) ?? []).filter((s) => s.migrations !== undefined).map((s) => migrationRate(s.migrations!, s.ms));
+    const stackRate = rate('stack');
+    const cells = variants.flatMap((v) => {
+      const xs = rate(v.key);
+      const cell = xs.length ? `${median(xs).toFixed(1)} MiB/s (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})${reference ? `, ${(median(xs) / reference).toFixed(3)} of ref` : ''}` : 'n/a';
+      if (v.key === 'stack') return [cell];
+      return [cell, xs.length && stackRate.length && median(stackRate) > 0 ? (median(xs) / median(stackRate)).toFixed(2) : 'n/a'];
+    });
+    lines.push(`| ${[`migrated during ${c.name.replace(' (with data)', '')}`, ...cells, '-'].join(' | ')} |`);
+  }
   return lines.join('\n');
 }
 
@@ -366,6 +467,7 @@ it(`stack vs chart vs Hazelcast defaults, ${DATA_MB} MiB of entries, ${RUNS} run
   if (variants.length === 0) throw new Error(`BENCH_VARIANTS=${process.env.BENCH_VARIANTS}: none of stack, chart, defaults`);
   if (variants.some((v) => v.key === 'chart') && !fs.existsSync(CHART_FILE)) throw new Error(`the chart's rendered manifests are not at ${CHART_FILE}`);
   const nodes = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])).items.length;
+  reference = await physicalReference().catch((e) => { notes.push(`physical reference failed: ${(e as Error).message}`); return undefined; });
   for (let run = 0; run < RUNS; run++) {
     const order = variants.map((_, i) => variants[(i + run) % variants.length]);
     for (const v of order) await runVariant(v, run);
@@ -380,6 +482,8 @@ it(`stack vs chart vs Hazelcast defaults, ${DATA_MB} MiB of entries, ${RUNS} run
     `members (every variant): heap ${HEAP_MB} MiB, memory ${MEMORY_MB} Mi request = limit, cpu ${CPU_REQUEST_M}m request, ${CPU_LIMIT_M}m limit`,
     `times: median (min-max) of the runs, in seconds, until settled (exactly N pods, all Ready, cluster-size N on every member; with data also cluster-safe)`,
     `entries lost: per case, read by a fresh client after it; lost entries are written again before the next case`,
+    `migrated: replica migrations the masters logged as completed during the case x (data / ${PARTITIONS} partitions), over the case's time (a lower bound)`,
+    `physical reference: ${reference === undefined ? 'n/a' : `${reference.toFixed(1)} MiB/s`} (one JVM serializing the same entries and copying them to another over loopback, e2e/bench/PhysicalReference.java); "of ref" = rate / reference`,
     '',
     table(),
     '',
