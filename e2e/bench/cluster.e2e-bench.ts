@@ -362,6 +362,7 @@ async function runVariant(v: Variant, run: number): Promise<void> {
   const ns = `bench-${v.key}-${run}`;
   await createNamespace(ns, v);
   let killed = 0;
+  let counter: MigrationCounter | undefined;
   try {
     const cold3 = await timed(async () => {
       await kubectl(['apply', '-f', '-'], v.yaml(ns, 3));
@@ -384,9 +385,10 @@ async function runVariant(v: Variant, run: number): Promise<void> {
     pods = await settled(ns, v, 6, true);
     await check('up', up.ms, 6, pods);
 
-    let counter = new MigrationCounter(ns, v);
+    counter = new MigrationCounter(ns, v);
     const down = await timed(async () => { await scale(ns, v, 3); return settled(ns, v, 3, true); });
     await check('down', down.ms, 3, down.value, await counter.stop());
+    counter = undefined;
 
     counter = new MigrationCounter(ns, v);
     const roll = await timed(async () => {
@@ -394,7 +396,9 @@ async function runVariant(v: Variant, run: number): Promise<void> {
       await kubectl(['rollout', 'status', `${v.kind}/hazelcast`, '-n', ns, `--timeout=${SETTLE_TIMEOUT_MS / 1000}s`]);
       return settled(ns, v, 3, true);
     });
-    await check('roll', roll.ms, 3, roll.value, await counter.stop());
+    const migrations = await counter.stop();
+    counter = undefined;
+    await check('roll', roll.ms, 3, roll.value, migrations);
 
     pods = await settled(ns, v, 3, true);
     const victim = pods[0];
@@ -409,6 +413,7 @@ async function runVariant(v: Variant, run: number): Promise<void> {
     errors.push(`${v.name}, run ${run + 1}: ${(e as Error).message}`);
     console.log(`BENCH ${v.key} run ${run + 1} FAILED: ${(e as Error).stack}`);
   } finally {
+    await counter?.stop(); // a failed case leaves its log followers running otherwise
     const restarts = (await podsOf(ns, v).catch(() => [])).reduce((n, p) => n + p.restarts, 0);
     if (restarts > killed) notes.push(`${v.name}, run ${run + 1}: ${restarts - killed} container restart(s) the benchmark did not cause`);
     await teardown(ns, v);
