@@ -78,7 +78,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     routeBetweenNodes(addresses);
     await Promise.all(nodes.map((n) => n.startRuntime(images)));
     recordFigure(stateDir, `containerd on ${nodes.length} nodes, images imported`, Date.now() - t0);
-    for (const n of nodes) n.startKubelet();
+    // One kubelet after the other: each binds the machine-wide /var/lib/kubelet/device-plugins/kubelet.sock (a
+    // fixed path, removed and bound again at start); two starting at once can fail with "address already in use".
+    for (const n of nodes) {
+      n.startKubelet();
+      await waitUntil(`${n.name} registered`, 120_000, async () => {
+        const dead = n.deadReason();
+        if (dead) throw new Error(dead);
+        return (await controlPlane.kubectl(['get', 'node', n.name, '-o', 'name'])).code === 0;
+      });
+    }
     await waitUntil('every node Ready', 180_000, async () => {
       for (const n of nodes) { const dead = n.deadReason(); if (dead) throw new Error(dead); }
       const list = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])).items as any[];

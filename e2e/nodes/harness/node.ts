@@ -118,36 +118,17 @@ export class KubeNode {
         { type: 'portmap', capabilities: { portMappings: true } },
       ],
     }, null, 2));
+    // the same template as e2e/nodes/smoke.sh: one place decides the node's containerd settings
+    const template = fs.readFileSync(path.join(__dirname, '..', 'containerd-config.toml.tmpl'), 'utf-8');
+    const values: Record<string, string> = {
+      ROOT: path.join(dir, 'root'), STATE: path.join(dir, 'state'), ADDRESS: this.socket, RUNC: this.o.binaries.RUNC,
+      CNI_BIN_DIR: this.o.binaries.CNI_BIN_DIR, CNI_CONF_DIR: cniConfDir, PAUSE_IMAGE: this.o.binaries.PAUSE_IMAGE,
+    };
     const file = path.join(dir, 'config.toml');
-    fs.writeFileSync(file, `version = 3
-root = "${path.join(dir, 'root')}"
-state = "${path.join(dir, 'state')}"
-
-[grpc]
-  address = "${this.socket}"
-
-[plugins."io.containerd.cri.v1.runtime"]
-  # this machine's root lacks CAP_SYS_RESOURCE: runc may only raise oom_score_adj
-  restrict_oom_score_adj = true
-  # the pods' network namespaces live in this node's state, not in the machine's /run/netns
-  netns_mounts_under_state_dir = true
-  enable_selinux = false
-  [plugins."io.containerd.cri.v1.runtime".containerd]
-    default_runtime_name = "runc"
-    [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
-        BinaryName = "${this.o.binaries.RUNC}"
-        SystemdCgroup = false
-  [plugins."io.containerd.cri.v1.runtime".cni]
-    bin_dirs = ["${this.o.binaries.CNI_BIN_DIR}"]
-    conf_dir = "${cniConfDir}"
-
-[plugins."io.containerd.cri.v1.images"]
-  # no registry here: every image is imported, the sandbox image too
-  [plugins."io.containerd.cri.v1.images".pinned_images]
-    sandbox = "${this.o.binaries.PAUSE_IMAGE}"
-`);
+    fs.writeFileSync(file, template.replace(/@@([A-Z_]+)@@/g, (_, key: string) => {
+      if (!(key in values)) throw new Error(`containerd-config.toml.tmpl: unknown placeholder @@${key}@@`);
+      return values[key];
+    }));
     return file;
   }
 
