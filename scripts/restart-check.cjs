@@ -10,6 +10,9 @@
 //   - the cluster name changes: new members never join the old ones, they form a new, empty cluster, and the
 //     rolling update then stops the old members one by one until the last one takes the data with it;
 //   - the partition count changes: members with different partition counts never join each other (the same);
+//   - partition grouping changes (`zoneAware` on or off): Hazelcast's join check refuses a member whose partition
+//     groups differ ("Incompatible partition groups!"), so the rolling update's new pod restarts again and again
+//     and the rollout never completes (seen in e2e scenario q before it parked the cluster for that knob);
 //   - the Hazelcast Community Edition image moves to another major.minor: a member of another minor version is
 //     refused by the cluster (Rolling Member Upgrades are Enterprise-only) and shuts down; the rolling update's new
 //     pod restarts again and again and the rollout never completes (e2e scenario u). Use the blue/green upgrade.
@@ -44,6 +47,12 @@ function partitionCount(deployment, configMaps) {
   return fromConfig ? Number(fromConfig[1]) : DEFAULT_PARTITION_COUNT;
 }
 
+/** The partition grouping the stack sets through the member env (`zoneAware`), or 'none'. */
+function partitionGroup(container) {
+  const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+  return env.HZ_PARTITIONGROUP_ENABLED === 'true' ? (env.HZ_PARTITIONGROUP_GROUPTYPE ?? 'PER_MEMBER') : 'none';
+}
+
 function memberContainer(deployment) {
   return (deployment.spec?.template?.spec?.containers ?? []).find((c) => c.name === 'hazelcast');
 }
@@ -63,6 +72,7 @@ function memberClusters(docs) {
       image: container?.image,
       clusterName: (container?.env ?? []).find((e) => e.name === 'HZ_CLUSTERNAME')?.value,
       partitionCount: partitionCount(d, configMaps),
+      partitionGroup: partitionGroup(container),
     });
   }
   return clusters;
@@ -93,6 +103,9 @@ function fullRestarts(previous, next) {
     }
     if (now.partitionCount !== old.partitionCount) {
       report(`partition count ${old.partitionCount} -> ${now.partitionCount}: members with different partition counts never join each other; the new ones form a new, empty cluster and the data goes with the last old member`);
+    }
+    if (now.partitionGroup !== old.partitionGroup) {
+      report(`partition groups ${old.partitionGroup} -> ${now.partitionGroup} (zoneAware turned ${now.partitionGroup === 'none' ? 'off' : 'on'}): Hazelcast refuses a member whose partition groups differ from the cluster's ("Incompatible partition groups!"), so the rolling update's new pod restarts again and again and the rollout never completes; park the cluster (replicas 0) or move blue/green`);
     }
     const from = ceVersion(old.image);
     const to = ceVersion(now.image);

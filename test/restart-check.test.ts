@@ -56,6 +56,14 @@ describe('changes that would lose the in-memory data', () => {
     expect(reasons([before], [{ config: { properties: { 'hazelcast.partition.count': '271', 'hazelcast.heartbeat.interval.seconds': '2' } } }])).toEqual([]);
   });
 
+  it('zoneAware turned on or off is reported (partition groups differ); zoneAware kept on is not', () => {
+    const on = reasons([{}], [{ zoneAware: true }]);
+    expect(on).toHaveLength(1);
+    expect(on[0].reason).toMatch(/^partition groups none -> ZONE_AWARE \(zoneAware turned on\)/);
+    expect(reasons([{ zoneAware: true }], [{}])[0].reason).toMatch(/^partition groups ZONE_AWARE -> none \(zoneAware turned off\)/);
+    expect(reasons([{ zoneAware: true }], [{ zoneAware: true, replicas: 4 }])).toEqual([]);
+  });
+
   it('a renamed, moved or removed cluster is reported; adding a second cluster is not', () => {
     expect(reasons([{}], [{ name: 'hazelcast-v2' }])[0].reason).toMatch(/member Deployment is no longer in dist\/.*deletes all 3 members at once/);
     expect(reasons([{}], [{ namespace: 'other' }])[0].cluster).toBe('default/hazelcast');
