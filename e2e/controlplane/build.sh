@@ -20,6 +20,8 @@ BIN="${CACHE}/bin"
 JOBS="${HZ_E2E_BUILD_JOBS:-2}"
 MODULES="${HERE}/modules"
 
+# shellcheck source=../go-build-helpers.sh
+source "${HERE}/../go-build-helpers.sh"
 export CGO_ENABLED=0
 export GOTOOLCHAIN=local   # never fetch another toolchain; fail clearly instead
 export GOFLAGS="-buildvcs=false -mod=readonly"
@@ -35,32 +37,6 @@ if [[ "${1:-}" == "--print-env" ]]; then
   echo "ETCD=$(bin_path etcd "${ETCD_VERSION}")"
   exit 0
 fi
-
-log() { echo "[build] $*" >&2; }
-
-gomod_of() { # module@version -> path of its go.mod in the module cache
-  GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p'
-}
-
-write_tools_go() { # dir package...
-  local dir="$1"; shift
-  {
-    echo "//go:build tools"
-    echo
-    echo "// Package tools pins the main packages that e2e/controlplane/build.sh builds from this wrapper module."
-    echo "package tools"
-    echo
-    echo "import ("
-    local p
-    for p in "$@"; do echo "	_ \"${p}\""; done
-    echo ")"
-  } >"${dir}/tools.go"
-}
-
-tidy() { # dir
-  log "go mod tidy in ${1#"${HERE}/"}"
-  (cd "$1" && GOFLAGS="-buildvcs=false -mod=mod" go mod tidy)
-}
 
 # k8s.io/kubernetes replaces every staging module (k8s.io/api, client-go, ...) with ./staging/src/...;
 # the wrapper replaces each of them with its published v0.N.M release instead.
@@ -141,30 +117,6 @@ build() {
   mv -f "${out}.tmp" "${out}"
   end="$(date +%s)"
   echo "built ${comp} ${ver} in $((end - start)) s (${out})"
-}
-
-k8s_ldflags() {
-  local ver="${K8S_VERSION}" major minor date
-  major="${ver#v}"; major="${major%%.*}"
-  minor="${ver#v*.}"; minor="${minor%%.*}"
-  # buildDate: the release's publication time (reproducible), from the module proxy's .info
-  date="$(GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@${ver}" \
-    | sed -n 's/^[[:space:]]*"Time": "\(.*\)",$/\1/p')"
-  [[ -z "${date}" ]] && date="1970-01-01T00:00:00Z"
-  local flags="-s -w" key val pkgv
-  for pkgv in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
-    for key in gitVersion gitMajor gitMinor gitTreeState buildDate; do
-      case "${key}" in
-        gitVersion) val="${ver}" ;;
-        gitMajor) val="${major}" ;;
-        gitMinor) val="${minor}" ;;
-        gitTreeState) val="clean" ;;
-        buildDate) val="${date}" ;;
-      esac
-      flags+=" -X ${pkgv}.${key}=${val}"
-    done
-  done
-  echo "${flags}"
 }
 
 components=("$@")
