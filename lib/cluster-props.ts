@@ -3,6 +3,9 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 import { ExternalAccessOptions, ExternalSettings, MemberServiceOptions, resolveExternalSettings } from './external-access';
+import {
+  MAX_GRACEFUL_SHUTDOWN_SECONDS, MEASURED_HAND_OVER_MIB_PER_SECOND, defaultGracefulShutdown, fullHeapHandOverSeconds,
+} from './graceful-shutdown';
 import { HazelcastConfig, PARTITION_COUNT_PROPERTY } from './hazelcast-config';
 import type { ProbeTimings } from './probes';
 import type { UserCode } from './user-code';
@@ -98,8 +101,10 @@ export interface HazelcastClusterProps {
 
   /**
    * How long a stopping member may spend handing its partitions to the others before it gives up
-   * (`hazelcast.graceful.shutdown.max.wait`). The pod's termination grace period is this plus 30 s.
-   * @default Duration.minutes(10)
+   * (`hazelcast.graceful.shutdown.max.wait`). The pod's termination grace period is this plus 30 s. It must cover
+   * handing over a full `heapSize` at the slowest rate measured (lib/graceful-shutdown.ts); a shorter one is refused.
+   * @default - a full heap's hand-over time at the measured rate x 3, in whole minutes, at least 2 (3 minutes for
+   * the default 1.5 GiB heap)
    */
   readonly gracefulShutdownTimeout?: Duration;
 
@@ -370,9 +375,16 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   const ephemeralStorage = props.ephemeralStorage ?? Size.gibibytes(1);
   const ephemeralMiB = wholeMebibytes('ephemeralStorage', ephemeralStorage);
 
-  const gracefulShutdownTimeout = props.gracefulShutdownTimeout ?? Duration.minutes(10);
+  const gracefulShutdownTimeout = props.gracefulShutdownTimeout ?? defaultGracefulShutdown(heapMiB);
   const shutdownSeconds = gracefulShutdownTimeout.toSeconds({ integral: false });
-  checkInteger('gracefulShutdownTimeout (seconds)', shutdownSeconds, 1, 3600);
+  checkInteger('gracefulShutdownTimeout (seconds)', shutdownSeconds, 1, MAX_GRACEFUL_SHUTDOWN_SECONDS);
+  const handOverSeconds = fullHeapHandOverSeconds(heapMiB);
+  if (shutdownSeconds < handOverSeconds) {
+    throw new Error(`'gracefulShutdownTimeout' (${shutdownSeconds}s) is shorter than handing over a full 'heapSize' `
+      + `(${heapMiB}Mi) takes at ${MEASURED_HAND_OVER_MIB_PER_SECOND} MiB/s, the slowest rate measured `
+      + `(lib/graceful-shutdown.ts): raise it to at least ${handOverSeconds}s (the default for this heap is `
+      + `${defaultGracefulShutdown(heapMiB).toSeconds()}s) or lower heapSize`);
+  }
 
   const clusterName = props.clusterName ?? name;
   checkToken('clusterName', clusterName, 'a Hazelcast cluster name');

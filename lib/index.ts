@@ -6,3 +6,6 @@ export * from './versions';
 export { ENTERPRISE_SECTIONS, STACK_OWNED_SECTIONS } from './config-rules';
 export type { ExternalAccessOptions, MemberServiceOptions } from './external-access';
 export * from './upgrade';
+export {
+  HAND_OVER_MARGIN, MEASURED_HAND_OVER_MIB_PER_SECOND, defaultGracefulShutdown, fullHeapHandOverSeconds,
+} from './graceful-shutdown';

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IMAGE, HazelcastClusterProps, HAZELCAST_VERSION } from '../lib';
+import { DEFAULT_IMAGE, HazelcastClusterProps, HAZELCAST_VERSION, MEASURED_HAND_OVER_MIB_PER_SECOND } from '../lib';
 import { byKind, container, env, envValue, Manifest, synth } from './util';
 
 describe('the default stack', () => {
@@ -122,11 +122,35 @@ describe('availability and shutdown', () => {
     const opts = envValue(manifests, 'JAVA_OPTS')!;
     expect(opts).toContain('-Dhazelcast.shutdownhook.policy=GRACEFUL');
     const maxWait = Number(/-Dhazelcast\.graceful\.shutdown\.max\.wait=(\d+)/.exec(opts)![1]);
-    expect(maxWait).toBe(600);
+    expect(maxWait).toBe(DEFAULT_HEAP_GRACE_SECONDS);
     expect(pod.terminationGracePeriodSeconds).toBe(maxWait + 30);
-    const shorter = synth({ gracefulShutdownTimeout: Duration.seconds(90) });
-    expect(envValue(shorter, 'JAVA_OPTS')).toContain('-Dhazelcast.graceful.shutdown.max.wait=90');
-    expect(byKind(shorter, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(120);
+    const longer = synth({ gracefulShutdownTimeout: Duration.minutes(15) });
+    expect(envValue(longer, 'JAVA_OPTS')).toContain('-Dhazelcast.graceful.shutdown.max.wait=900');
+    expect(byKind(longer, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(930);
+  });
+
+  // lib/graceful-shutdown.ts: a full heap at the measured hand-over rate, x 3, in whole minutes.
+  const DEFAULT_HEAP_GRACE_SECONDS = 180; // heap 1536 MiB
+  const maxWaitOf = (m: Manifest[]) => Number(/shutdown\.max\.wait=(\d+)/.exec(envValue(m, 'JAVA_OPTS')!)![1]);
+
+  it('sizes the default grace period from the heap: a bigger heap gets longer to hand over', () => {
+    const big = synth({ memoryLimit: Size.gibibytes(10), heapSize: Size.gibibytes(8) });
+    const fullHeapSeconds = Math.ceil(8192 / MEASURED_HAND_OVER_MIB_PER_SECOND);
+    expect(maxWaitOf(big)).toBe(Math.ceil((fullHeapSeconds * 3) / 60) * 60);
+    expect(maxWaitOf(big)).toBeGreaterThan(DEFAULT_HEAP_GRACE_SECONDS);
+    // Small heaps keep 2 minutes for the JVM's own shutdown.
+    expect(maxWaitOf(synth({ memoryLimit: Size.mebibytes(768), heapSize: Size.mebibytes(256) }))).toBe(120);
+  });
+
+  it('refuses a grace period too short to hand over a full heap at the measured rate, and takes the least one that is not', () => {
+    const least = Math.ceil(1536 / MEASURED_HAND_OVER_MIB_PER_SECOND);
+    expect(() => synth({ gracefulShutdownTimeout: Duration.seconds(least - 1) })).toThrow(
+      new RegExp(`'gracefulShutdownTimeout' \\(${least - 1}s\\) is shorter than handing over a full 'heapSize' \\(1536Mi\\) `
+        + `takes at ${MEASURED_HAND_OVER_MIB_PER_SECOND} MiB/s.*raise it to at least ${least}s \\(the default for this heap is `
+        + `${DEFAULT_HEAP_GRACE_SECONDS}s\\) or lower heapSize`));
+    expect(maxWaitOf(synth({ gracefulShutdownTimeout: Duration.seconds(least) }))).toBe(least);
+    // The same timeout passes with a heap it covers.
+    expect(maxWaitOf(synth({ gracefulShutdownTimeout: Duration.seconds(least - 1), memoryLimit: Size.mebibytes(768), heapSize: Size.mebibytes(256) }))).toBe(least - 1);
   });
 
   it('lets the first member of a new cluster wait 2 s for peers (Hazelcast: 5 s)', () => {
@@ -261,7 +285,7 @@ describe('bad input fails with the prop, the value and what is valid', () => {
     ['empty name', { name: '' }, /'name' \(""\)/],
     ['too long name (names derived from it would pass 63)', { name: 'h'.repeat(56) }, /'name' \("h{56}"\) must be at most 55 characters/],
     ['more replicas than a configured partition count', { replicas: 8, config: { properties: { 'hazelcast.partition.count': '7' } } }, /'replicas' \(8\) must be an integer from 0 to 7 \(a member past Hazelcast's 7 partitions/],
-    ['graceful shutdown in fractions of a second', { gracefulShutdownTimeout: Duration.millis(1500) }, /'gracefulShutdownTimeout \(seconds\)' \(1\.5\) must be an integer from 1 to 3600/],
+    ['graceful shutdown in fractions of a second', { gracefulShutdownTimeout: Duration.millis(1500) }, /'gracefulShutdownTimeout \(seconds\)' \(1\.5\) must be an integer from 1 to 86400/],
     ['namespace with underscore', { namespace: 'my_ns' }, /'namespace' \("my_ns"\) must be .*DNS-1123 label/],
     ['DNS domain with a trailing dot', { dnsDomain: 'cluster.local.' }, /'dnsDomain' \("cluster\.local\."\) must be a DNS domain/],
     ['DNS domain with a space', { dnsDomain: 'cluster local' }, /'dnsDomain' \("cluster local"\)/],
@@ -276,7 +300,7 @@ describe('bad input fails with the prop, the value and what is valid', () => {
     ['no ephemeral storage', { ephemeralStorage: Size.mebibytes(0) }, /'ephemeralStorage' \(0Mi\) must be a positive whole number of MiB/],
     ['fractional memory', { memoryLimit: Size.kibibytes(1536) }, /'memoryLimit' \(1\.5Mi\) must be a positive whole number of MiB/],
     ['CPU limit below request', { cpuRequestMillis: 1000, cpuLimitMillis: 500 }, /'cpuLimitMillis' \(500\) must be an integer from 1000 to .*not below 'cpuRequestMillis'/],
-    ['zero graceful shutdown', { gracefulShutdownTimeout: Duration.seconds(0) }, /'gracefulShutdownTimeout \(seconds\)' \(0\) must be an integer from 1 to 3600/],
+    ['zero graceful shutdown', { gracefulShutdownTimeout: Duration.seconds(0) }, /'gracefulShutdownTimeout \(seconds\)' \(0\) must be an integer from 1 to 86400/],
     ['label value with a space', { labels: { team: 'a b' } }, /'labels' value "a b" for key "team" is not a valid label value/],
     ['label that would override the selector label', { labels: { name: 'other' } }, /'labels' key "name" is set by the stack/],
     ['label key with two slashes', { labels: { 'a/b/c': 'x' } }, /'labels' key "a\/b\/c" is not a valid label key/],

@@ -15,9 +15,10 @@
 //   - defaults: the stack's manifests with JAVA_OPTS cut back to the heap flags: Hazelcast's own join wait, merge
 //               delays and shutdown (TERMINATE on SIGTERM).
 //
-// Cases, per variant and repetition (one namespace for the first five, one for the last):
+// Cases, per variant and repetition (one namespace for the first five, one for the last two):
 //   cold start 3 -> write the data -> scale 3 -> 6 -> graceful scale 6 -> 3 -> rolling restart of 3 -> SIGKILL of
-//   one of 3 until the cluster is safe again; then, in a second namespace, cold start 6.
+//   one of 3 until the cluster is safe again; then, in a second namespace, cold start 6 -> write the most data the
+//   members hold safely (MAX_DATA_MB) -> graceful scale 6 -> 3.
 // "Settled" means: exactly N pods exist (none terminating), all Ready, every member reports cluster-size N, and
 // (with data) every member reports cluster-safe. Entries lost are counted after each case with a fresh client.
 // Migration throughput (scale-down and rollout): replica migrations the masters log as completed during the case
@@ -38,12 +39,22 @@ import {
 } from './members';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/**
+ * The most data the scale-down case holds here safely, with the same member sizes: after 6 -> 3 each remaining member
+ * holds 2 x MAX_DATA_MB / 3 of entries and backups, at the default 1.5 x BENCH_DATA_MB half of its heap (2 x
+ * BENCH_DATA_MB). Bigger members do not fit: 6 x (heap + 512 MiB) is 15 GiB of this machine's 24 at the defaults.
+ */
+const MAX_DATA_MB = Number(process.env.BENCH_MAX_DATA_MB ?? Math.floor(HEAP_MB * 0.75));
+const MAX_ENTRIES = Math.ceil((MAX_DATA_MB * 2 ** 20) / VALUE_BYTES);
+const dataMiBOf = (c: CaseKey) => (c === 'downMax' ? MAX_DATA_MB : DATA_MB);
+const entriesOf = (c: CaseKey) => (c === 'downMax' ? MAX_ENTRIES : ENTRIES);
 
 const CASES = [
   { key: 'cold3', name: 'cold start, 3 members', data: false },
   { key: 'cold6', name: 'cold start, 6 members', data: false },
   { key: 'up', name: 'scale 3 -> 6 (with data)', data: true },
   { key: 'down', name: 'graceful scale 6 -> 3 (with data)', data: true },
+  { key: 'downMax', name: `graceful scale 6 -> 3 with ${MAX_DATA_MB} MiB`, data: true },
   { key: 'roll', name: 'rolling restart of 3 (with data)', data: true },
   { key: 'kill', name: 'SIGKILL of 1 of 3, until safe again', data: true },
 ] as const;
@@ -57,7 +68,7 @@ const notes: string[] = [];
 const record = (v: Variant, c: CaseKey, s: Sample) => {
   const k = `${v.key}/${c}`;
   results.set(k, [...(results.get(k) ?? []), s]);
-  console.log(`BENCH ${v.key} ${c}: ${(s.ms / 1000).toFixed(1)} s${s.lost === undefined ? '' : `, ${s.lost} of ${ENTRIES} entries lost`}${s.migrations === undefined ? '' : `, ${s.migrations} replica migrations, ${migrationRate(s.migrations, s.ms).toFixed(1)} MiB/s`}`);
+  console.log(`BENCH ${v.key} ${c}: ${(s.ms / 1000).toFixed(1)} s${s.lost === undefined ? '' : `, ${s.lost} of ${entriesOf(c)} entries lost`}${s.migrations === undefined ? '' : `, ${s.migrations} replica migrations, ${migrationRate(s.migrations, s.ms, dataMiBOf(c)).toFixed(1)} MiB/s`}`);
 };
 
 async function runVariant(v: Variant, run: number): Promise<void> {
@@ -129,16 +140,28 @@ async function runVariant(v: Variant, run: number): Promise<void> {
       return settled(ns6, v, 6, false);
     });
     record(v, 'cold6', { ms: cold6.ms });
+    const w = await timed(() => writeData(v, cold6.value, MAX_ENTRIES));
+    console.log(`BENCH ${v.key} wrote ${MAX_ENTRIES} entries (${MAX_DATA_MB} MiB) in ${(w.ms / 1000).toFixed(1)} s`);
+    await settled(ns6, v, 6, true);
+    counter = new MigrationCounter(ns6, v);
+    const down = await timed(async () => { await scale(ns6, v, 3); return settled(ns6, v, 3, true); });
+    const migrations = await counter.stop();
+    counter = undefined;
+    const n = await lost(v, down.value, MAX_ENTRIES);
+    record(v, 'downMax', { ms: down.ms, lost: n, migrations });
   } catch (e) {
-    errors.push(`${v.name}, run ${run + 1}, cold start 6: ${(e as Error).message}`);
+    errors.push(`${v.name}, run ${run + 1}, cold start 6 and scale-down with ${MAX_DATA_MB} MiB: ${(e as Error).message}`);
   } finally {
+    await counter?.stop();
+    const restarts = (await podsOf(ns6, v).catch(() => [])).reduce((n, p) => n + p.restarts, 0);
+    if (restarts > 0) notes.push(`${v.name}, run ${run + 1}, cold start 6: ${restarts} container restart(s) the benchmark did not cause`);
     await teardown(ns6, v);
   }
 }
 
 
 function table(): string {
-  const head = ['case', ...variants.flatMap((v) => (v.key === 'stack' ? [`${v.name}, s`] : [`${v.name}, s`, 'x stack'])), `entries lost of ${ENTRIES.toLocaleString('en')} (max; ${variants.map((v) => v.key).join(' / ')})`];
+  const head = ['case', ...variants.flatMap((v) => (v.key === 'stack' ? [`${v.name}, s`] : [`${v.name}, s`, 'x stack'])), `entries lost (max; ${variants.map((v) => v.key).join(' / ')})`];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const c of CASES) {
     const stack = results.get(`stack/${c.key}`);
@@ -154,8 +177,8 @@ function table(): string {
       : '-';
     lines.push(`| ${[c.name, ...cells, lostCell].join(' | ')} |`);
   }
-  for (const c of CASES.filter((x) => x.key === 'down' || x.key === 'roll')) {
-    const rate = (key: string) => (results.get(`${key}/${c.key}`) ?? []).filter((s) => s.migrations !== undefined).map((s) => migrationRate(s.migrations!, s.ms));
+  for (const c of CASES.filter((x) => x.key === 'down' || x.key === 'downMax' || x.key === 'roll')) {
+    const rate = (key: string) => (results.get(`${key}/${c.key}`) ?? []).filter((s) => s.migrations !== undefined).map((s) => migrationRate(s.migrations!, s.ms, dataMiBOf(c.key)));
     const stackRate = rate('stack');
     const cells = variants.flatMap((v) => {
       const xs = rate(v.key);
@@ -183,7 +206,7 @@ it(`stack vs chart vs Hazelcast defaults, ${DATA_MB} MiB of entries, ${RUNS} run
   const out = [
     '',
     `cluster benchmark: ${nodes} real nodes (e2e/nodes), ${machine()}; ${RUNS} run(s) per variant, interleaved`,
-    `data: ${ENTRIES.toLocaleString('en')} entries x ${VALUE_BYTES / 1024} KiB = ${DATA_MB} MiB in map 'bench' (backup count 1, Hazelcast's default)`,
+    `data: ${ENTRIES.toLocaleString('en')} entries x ${VALUE_BYTES / 1024} KiB = ${DATA_MB} MiB in map 'bench' (backup count 1, Hazelcast's default); ${MAX_ENTRIES.toLocaleString('en')} entries = ${MAX_DATA_MB} MiB in the last case`,
     `members (every variant): heap ${HEAP_MB} MiB, memory ${MEMORY_MB} Mi request = limit, cpu ${CPU_REQUEST_M}m request, ${CPU_LIMIT_M}m limit`,
     `times: median (min-max) of the runs, in seconds, until settled (exactly N pods, all Ready, cluster-size N on every member; with data also cluster-safe)`,
     `entries lost: per case, read by a fresh client after it; lost entries are written again before the next case`,
@@ -197,7 +220,7 @@ it(`stack vs chart vs Hazelcast defaults, ${DATA_MB} MiB of entries, ${RUNS} run
   ];
   if (stackLost.length || stackFailed.length) {
     out.push('', '!'.repeat(100),
-      ...stackLost.map((c) => `!!! THE STACK LOST ENTRIES in "${c.name}": ${(results.get(`stack/${c.key}`) ?? []).map((s) => s.lost).join(', ')} of ${ENTRIES}`),
+      ...stackLost.map((c) => `!!! THE STACK LOST ENTRIES in "${c.name}": ${(results.get(`stack/${c.key}`) ?? []).map((s) => s.lost).join(', ')} of ${entriesOf(c.key)}`),
       ...stackFailed.map((e) => `!!! A STACK CASE FAILED: ${e}`),
       '!'.repeat(100));
   }

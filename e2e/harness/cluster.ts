@@ -74,7 +74,7 @@ export async function createRestrictedNamespace(name: string): Promise<void> {
 /**
  * Deletes what the scenarios create in a namespace, waits until its pods (and so their members) are gone, then
  * deletes the namespace. The objects go first because the namespace controller, on finding pods still
- * terminating, checks again only after their grace period (630 s with the stack's default), however soon the pods
+ * terminating, checks again only after their grace period (minutes with the stack's default), however soon the pods
  * are actually gone: deleting the namespace first leaves it Terminating for minutes, on any cluster. Before that it
  * fails the scenario if any container restarted more often than the scenario itself caused (restart counts as the
  * kubelet reports them).
