@@ -34,7 +34,7 @@ import { expect, it } from 'vitest';
 import { kubectl, killMember, waitFor } from '../harness/cluster';
 import {
   CHART_FILE, CPU_LIMIT_M, CPU_REQUEST_M, DATA_MB, ENTRIES, HEAP_MB, MEMORY_MB, MigrationCounter, PARTITIONS, Pod,
-  SETTLE_TIMEOUT_MS, VALUE_BYTES, Variant, createNamespace, lost, median, migrationRate, physicalReference, scale, sec,
+  SETTLE_TIMEOUT_MS, VALUE_BYTES, Variant, createNamespace, entriesIn, lost, median, migrationRate, physicalReference, scale, sec,
   podsOf, settled, teardown, timed, variants, writeData,
 } from './members';
 
@@ -45,7 +45,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
  * BENCH_DATA_MB). Bigger members do not fit: 6 x (heap + 512 MiB) is 15 GiB of this machine's 24 at the defaults.
  */
 const MAX_DATA_MB = Number(process.env.BENCH_MAX_DATA_MB ?? Math.floor(HEAP_MB * 0.75));
-const MAX_ENTRIES = Math.ceil((MAX_DATA_MB * 2 ** 20) / VALUE_BYTES);
+const MAX_ENTRIES = entriesIn(MAX_DATA_MB);
 const dataMiBOf = (c: CaseKey) => (c === 'downMax' ? MAX_DATA_MB : DATA_MB);
 const entriesOf = (c: CaseKey) => (c === 'downMax' ? MAX_ENTRIES : ENTRIES);
 
@@ -70,6 +70,12 @@ const record = (v: Variant, c: CaseKey, s: Sample) => {
   results.set(k, [...(results.get(k) ?? []), s]);
   console.log(`BENCH ${v.key} ${c}: ${(s.ms / 1000).toFixed(1)} s${s.lost === undefined ? '' : `, ${s.lost} of ${entriesOf(c)} entries lost`}${s.migrations === undefined ? '' : `, ${s.migrations} replica migrations, ${migrationRate(s.migrations, s.ms, dataMiBOf(c)).toFixed(1)} MiB/s`}`);
 };
+
+/** Notes container restarts in `ns` beyond the `caused` ones the benchmark made itself. */
+async function noteRestarts(ns: string, v: Variant, caused: number, where: string): Promise<void> {
+  const restarts = (await podsOf(ns, v).catch(() => [])).reduce((n, p) => n + p.restarts, 0);
+  if (restarts > caused) notes.push(`${where}: ${restarts - caused} container restart(s) the benchmark did not cause`);
+}
 
 async function runVariant(v: Variant, run: number): Promise<void> {
   const ns = `bench-${v.key}-${run}`;
@@ -127,8 +133,7 @@ async function runVariant(v: Variant, run: number): Promise<void> {
     console.log(`BENCH ${v.key} run ${run + 1} FAILED: ${(e as Error).stack}`);
   } finally {
     await counter?.stop(); // a failed case leaves its log followers running otherwise
-    const restarts = (await podsOf(ns, v).catch(() => [])).reduce((n, p) => n + p.restarts, 0);
-    if (restarts > killed) notes.push(`${v.name}, run ${run + 1}: ${restarts - killed} container restart(s) the benchmark did not cause`);
+    await noteRestarts(ns, v, killed, `${v.name}, run ${run + 1}`);
     await teardown(ns, v);
   }
 
@@ -153,8 +158,7 @@ async function runVariant(v: Variant, run: number): Promise<void> {
     errors.push(`${v.name}, run ${run + 1}, cold start 6 and scale-down with ${MAX_DATA_MB} MiB: ${(e as Error).message}`);
   } finally {
     await counter?.stop();
-    const restarts = (await podsOf(ns6, v).catch(() => [])).reduce((n, p) => n + p.restarts, 0);
-    if (restarts > 0) notes.push(`${v.name}, run ${run + 1}, cold start 6: ${restarts} container restart(s) the benchmark did not cause`);
+    await noteRestarts(ns6, v, 0, `${v.name}, run ${run + 1}, cold start 6`);
     await teardown(ns6, v);
   }
 }

@@ -18,7 +18,9 @@ import { clusterSafe, clusterSizeOf, createRestrictedNamespace, kubectl, root, s
 
 export const DATA_MB = Number(process.env.BENCH_DATA_MB ?? 1024);
 export const VALUE_BYTES = 8 * 1024;
-export const ENTRIES = Math.ceil((DATA_MB * 1024 * 1024) / VALUE_BYTES);
+/** Entries of VALUE_BYTES that make `mb` MiB. */
+export const entriesIn = (mb: number) => Math.ceil((mb * 2 ** 20) / VALUE_BYTES);
+export const ENTRIES = entriesIn(DATA_MB);
 export const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? Math.max(512, 2 * DATA_MB));
 export const MEMORY_MB = HEAP_MB + 512;
 export const CPU_REQUEST_M = 500;
@@ -82,7 +84,6 @@ export const ALL_VARIANTS: Variant[] = [
 ];
 const wanted = (process.env.BENCH_VARIANTS ?? 'stack,chart,defaults').split(',').map((s) => s.trim());
 export const variants = ALL_VARIANTS.filter((v) => wanted.includes(v.key) || (wanted.includes('tuned') && v.key.startsWith('tuned')));
-
 
 /**
  * The official chart's rendered manifests, as a user would deploy them with `helm install -n <ns>`, changed only where

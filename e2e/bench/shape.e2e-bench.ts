@@ -23,7 +23,7 @@ import * as os from 'node:os';
 import { expect, it } from 'vitest';
 import { kubectl } from '../harness/cluster';
 import {
-  ALL_VARIANTS, CPU_LIMIT_M, CPU_REQUEST_M, HEAP_MB, MEMORY_MB, VALUE_BYTES, createNamespace, lost, median, scale, sec,
+  ALL_VARIANTS, CPU_LIMIT_M, CPU_REQUEST_M, HEAP_MB, MEMORY_MB, VALUE_BYTES, createNamespace, entriesIn, lost, median, scale, sec,
   settled, teardown, timed, writeData,
 } from './members';
 
@@ -33,7 +33,6 @@ const MEMBERS = list('BENCH_SHAPE_MEMBERS', '1,2,3,4,6');
 const DATA_SIZES_MB = list('BENCH_SHAPE_DATA_MB', '102,512,1024');
 const SCALE_DOWN_MB = Number(process.env.BENCH_SHAPE_SCALE_DOWN_MB ?? 512);
 const stack = ALL_VARIANTS.find((v) => v.key === 'stack')!;
-const entriesOf = (mb: number) => Math.ceil((mb * 2 ** 20) / VALUE_BYTES);
 
 interface Sample { ms: number; lost?: number; handOverMiB?: number }
 const samples = new Map<string, Sample[]>(); // `cold/<n>`, `down/<n>`, `write/<mb>`, `down6to3/<mb>`
@@ -55,7 +54,7 @@ async function membersCase(n: number, run: number): Promise<void> {
     });
     add(`cold/${n}`, { ms: cold.ms });
     if (n < 2) return;
-    const entries = entriesOf(SCALE_DOWN_MB);
+    const entries = entriesIn(SCALE_DOWN_MB);
     await writeData(stack, cold.value, entries);
     await settled(ns, stack, n, true);
     const down = await timed(async () => { await scale(ns, stack, n - 1); return settled(ns, stack, n - 1, true); });
@@ -74,7 +73,7 @@ async function dataCase(mb: number, run: number): Promise<void> {
   try {
     await kubectl(['apply', '-f', '-'], stack.yaml(ns, 6));
     const pods = await settled(ns, stack, 6, false);
-    const entries = entriesOf(mb);
+    const entries = entriesIn(mb);
     const write = await timed(() => writeData(stack, pods, entries));
     add(`write/${mb}`, { ms: write.ms });
     await settled(ns, stack, 6, true);
