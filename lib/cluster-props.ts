@@ -2,6 +2,7 @@
 // result is a ClusterSettings object that the builders (discovery, networking, config, member pod, budget) read.
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as k8s from '../imports/k8s';
+import { ClientSource, clientPeer } from './client-access';
 import { ExternalAccessOptions, ExternalSettings, MemberServiceOptions, resolveExternalSettings } from './external-access';
 import {
   MAX_GRACEFUL_SHUTDOWN_SECONDS, MEASURED_HAND_OVER_MIB_PER_SECOND, defaultGracefulShutdown, fullHeapHandOverSeconds,
@@ -18,7 +19,7 @@ import { HAZELCAST_VERSION } from './versions';
 export const DEFAULT_IMAGE = `docker.io/hazelcast/hazelcast:${HAZELCAST_VERSION}`;
 
 /** Hazelcast's default partition count: a member past the partition count would own no data. */
-const DEFAULT_PARTITION_COUNT = 271;
+export const DEFAULT_PARTITION_COUNT = 271;
 /** Longest `name`: the names derived from it (`<name>-metrics`, `<name>-client`) must stay within 63 characters. */
 const MAX_NAME_LENGTH = 55;
 /** Memory the JVM needs beside its heap (metaspace, thread stacks, direct buffers, code cache). */
@@ -212,6 +213,14 @@ export interface HazelcastClusterProps {
   readonly externalClientCidrs?: string[];
 
   /**
+   * With `networkPolicy` on: clients in other namespaces, admitted on the member port (through the Service and on
+   * every member's pod address). Each names a namespace (or namespace labels) and the pods there (by default those
+   * with the cluster's client label). `allowClientsFrom` adds more after construction.
+   * @default - only pods of the cluster's own namespace with its client label
+   */
+  readonly clientsFrom?: ClientSource[];
+
+  /**
    * Jars for the members' classpath (MapStore, EntryProcessors, domain classes, Jet jobs): copied from an image by
    * an init container, or mounted from a volume, into /data/user-code, which the member's CLASSPATH names.
    * @default - the image's classpath only
@@ -328,6 +337,8 @@ export interface ClusterSettings {
   readonly zoneAware: boolean;
   readonly metricsPort?: number;
   readonly clientLabel: string;
+  /** `clientsFrom` as NetworkPolicy peers, checked. */
+  readonly clientPeers: k8s.NetworkPolicyPeer[];
   /** `service`, `externalAccess` and `externalClientCidrs`, checked. */
   readonly external: ExternalSettings;
   /** The only label the Service, the Deployment and the PodDisruptionBudget select on. */
@@ -403,6 +414,14 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   }
 
   const external = resolveExternalSettings(props);
+  const clientLabel = `${name}-client`;
+  if (props.clientsFrom !== undefined && !(props.networkPolicy ?? false)) {
+    throw new Error(`'clientsFrom' needs 'networkPolicy: true': without a NetworkPolicy every pod of every namespace can already connect`);
+  }
+  if (props.clientsFrom !== undefined && !Array.isArray(props.clientsFrom)) {
+    throw new Error(`'clientsFrom' (${show(props.clientsFrom)}) must be a list of client sources`);
+  }
+  const clientPeers = (props.clientsFrom ?? []).map((source, i) => clientPeer(`clientsFrom[${i}]`, source, clientLabel));
 
   const selector = { name };
   const stackLabels = {
@@ -441,7 +460,7 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   return {
     props, name, namespace, replicas, dnsDomain, image, port, memoryLimit, memoryMiB, heapSize, heapMiB,
     ephemeralStorage, ephemeralMiB, cpuRequestMillis, cpuLimitMillis, gracefulShutdownTimeout, shutdownSeconds,
-    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel: `${name}-client`, external, selector, labels, annotations,
+    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel, clientPeers, external, selector, labels, annotations,
     metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) },
   };
 }

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { ClientSource, clientPeer } from './client-access';
 import { refuseObjectCollisions } from './collisions';
 import { HazelcastClusterProps, Labels, MEMBER_PORT_NAME, resolveSettings } from './cluster-props';
 import { addConfigMap } from './config-map';
@@ -68,6 +69,10 @@ export class HazelcastCluster extends Construct {
   /** Present when `networkPolicy` is on. */
   public readonly memberNetworkPolicy?: k8s.KubeNetworkPolicy;
 
+  /** The NetworkPolicy's peers on the member port, which `allowClientsFrom` adds to. */
+  private readonly clientPeers?: k8s.NetworkPolicyPeer[];
+  private allowedSources = 0;
+
   constructor(scope: Construct, id: string, props: HazelcastClusterProps = {}) {
     super(scope, id);
     refuseObjectCollisions(this);
@@ -111,6 +116,22 @@ export class HazelcastCluster extends Construct {
     if (s.external.smart) this.statefulSet = addMemberStatefulSet(this, s, refs);
     else this.deployment = addMemberDeployment(this, s, refs);
     this.podDisruptionBudget = addDisruptionBudget(this, s);
-    this.memberNetworkPolicy = addNetworkPolicy(this, s);
+    const policy = addNetworkPolicy(this, s);
+    this.memberNetworkPolicy = policy?.policy;
+    this.clientPeers = policy?.from;
+    this.allowedSources = props.clientsFrom?.length ?? 0;
+  }
+
+  /**
+   * Lets clients of another namespace through the NetworkPolicy (as `clientsFrom` does): the pods of
+   * `source.namespace` (or of the namespaces `source.namespaceLabels` selects) with the cluster's client label, or
+   * with `source.podLabels`. Needs `networkPolicy` on.
+   */
+  public allowClientsFrom(source: ClientSource): void {
+    if (!this.clientPeers) {
+      throw new Error(`allowClientsFrom on ${this.namespace}/${this.name}: it has no NetworkPolicy ('networkPolicy' is off), so every pod can already connect`);
+    }
+    this.clientPeers.push(clientPeer(`allowClientsFrom(#${this.allowedSources})`, source, this.clientLabel));
+    this.allowedSources++;
   }
 }

@@ -37,30 +37,31 @@ export function addMetricsService(scope: Construct, s: ClusterSettings): k8s.Kub
 }
 
 /**
- * With `networkPolicy` on: ingress on the member port only from members, pods labelled `<name>-client: "true"` and
- * the `externalClientCidrs` (clients outside the cluster, through a NodePort or load balancer), and (with metrics
- * on) from anyone on the metrics port.
+ * With `networkPolicy` on: ingress on the member port only from members, pods of the cluster's namespace labelled
+ * `<name>-client: "true"`, the `clientsFrom` peers (pods of other namespaces, client-access.ts), the
+ * `externalClientCidrs` (clients outside the cluster, through a NodePort or load balancer), and (with metrics on)
+ * from anyone on the metrics port. `from` is returned too: `allowClientsFrom` adds peers to it until synth.
  */
-export function addNetworkPolicy(scope: Construct, s: ClusterSettings): k8s.KubeNetworkPolicy | undefined {
+export function addNetworkPolicy(scope: Construct, s: ClusterSettings): { policy: k8s.KubeNetworkPolicy; from: k8s.NetworkPolicyPeer[] } | undefined {
   if (!(s.props.networkPolicy ?? false)) return undefined;
   const memberPort = { port: k8s.IntOrString.fromNumber(s.port), protocol: 'TCP' };
-  return new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+  const from: k8s.NetworkPolicyPeer[] = [
+    { podSelector: { matchLabels: s.selector } },
+    { podSelector: { matchLabels: { [s.clientLabel]: 'true' } } },
+    ...s.clientPeers,
+    ...s.external.clientCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+  ];
+  const policy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
     metadata: s.metadata,
     spec: {
       podSelector: { matchLabels: s.selector },
       policyTypes: ['Ingress'],
       ingress: [
-        {
-          from: [
-            { podSelector: { matchLabels: s.selector } },
-            { podSelector: { matchLabels: { [s.clientLabel]: 'true' } } },
-            ...s.external.clientCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-          ],
-          ports: [memberPort],
-        },
+        { from, ports: [memberPort] },
         ...(s.metricsPort !== undefined
           ? [{ ports: [{ port: k8s.IntOrString.fromNumber(s.metricsPort), protocol: 'TCP' }] }] : []),
       ],
     },
   });
+  return { policy, from };
 }

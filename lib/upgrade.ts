@@ -1,13 +1,15 @@
 // Upgrading Hazelcast Community Edition blue/green (README "Upgrading Hazelcast"). CE members of different minor
 // versions never form one cluster (Rolling Member Upgrades are Enterprise-only), so a new version runs as a second
-// cluster beside the old one, the data is copied across with a Jet job on the new cluster that reads the old
-// cluster's maps remotely, clients move through a Service that selects whichever cluster serves them, and then the
-// old cluster is removed.
+// cluster beside the old one, the data is copied across with Jet jobs on the new cluster that read the old
+// cluster's maps remotely (a batch copy, then each map's event journal from its oldest event until the old cluster
+// is gone), clients move through a Service that selects whichever cluster serves them, and then the old cluster is
+// removed.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { HazelcastClusterProps, MEMBER_PORT_NAME } from './cluster-props';
+import { DEFAULT_PARTITION_COUNT, HazelcastClusterProps, MEMBER_PORT_NAME } from './cluster-props';
+import { HazelcastConfig, HazelcastMapConfig } from './hazelcast-config';
 import { HazelcastCluster } from './hazelcast-cluster';
-import { checkDns1035Label } from './validation';
+import { checkDns1035Label, checkInteger, show } from './validation';
 
 export interface HazelcastClientServiceProps {
   /**
@@ -65,4 +67,46 @@ export function blueGreenProps(old: HazelcastCluster): Pick<HazelcastClusterProp
     clusterName: old.clusterName,
     ...(old.memberNetworkPolicy ? { podLabels: { [old.clientLabel]: 'true' } } : {}),
   };
+}
+
+/**
+ * The event journal every moved map gets on the old cluster unless told otherwise: 100,000 events in all (369 a
+ * partition), kept until overwritten.
+ */
+export const DEFAULT_UPGRADE_JOURNAL_CAPACITY = 100_000;
+
+export interface UpgradeJournalOptions {
+  /**
+   * Events each map's journal holds (across all partitions; each partition gets capacity / 271). It must hold every
+   * write a partition takes between the start of the batch copy and the moment the streaming job has read it,
+   * and it costs heap for each event (key, old and new value), so size it as the map's writes a second x the copy's
+   * seconds x 2 at least, and check the heap.
+   * @default DEFAULT_UPGRADE_JOURNAL_CAPACITY (100,000)
+   */
+  readonly capacity?: number;
+}
+
+/**
+ * The old cluster's `config` with an event journal on each of `maps`, which a blue/green upgrade moves without
+ * losing the writes that reach the old cluster after the copy read them: the new cluster replays the journal.
+ * Give it to the old cluster and apply before the new cluster is added; it rolls member by member like any
+ * `config` change (the synth's restart check lets it through), keeping the data. Other settings of `config` and of
+ * each map are kept; a map that already has an `event-journal` of its own is refused (say it in one place).
+ */
+export function withUpgradeJournal(config: HazelcastConfig | undefined, maps: string[], options: UpgradeJournalOptions = {}): HazelcastConfig {
+  const capacity = options.capacity ?? DEFAULT_UPGRADE_JOURNAL_CAPACITY;
+  checkInteger('withUpgradeJournal capacity', capacity, DEFAULT_PARTITION_COUNT, 2_147_483_647, ` (at least one event per partition, ${DEFAULT_PARTITION_COUNT})`);
+  if (maps.length === 0) throw new Error('withUpgradeJournal maps is empty: name each map the upgrade moves');
+  const withJournal: { [name: string]: HazelcastMapConfig } = { ...(config?.maps ?? {}) };
+  for (const name of maps) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+      throw new Error(`withUpgradeJournal map ${show(name)} must be a map's name: letters, digits, '_', '.' or '-' (no wildcard: the copy names each map)`);
+    }
+    const existing = withJournal[name] ?? {};
+    if ('event-journal' in existing) {
+      throw new Error(`config.maps[${show(name)}] has an event-journal of its own: leave it to withUpgradeJournal (capacity ${show(capacity)}) or drop the map from its list`);
+    }
+    withJournal[name] = { ...existing, 'event-journal': { 'enabled': true, capacity, 'time-to-live-seconds': 0 } };
+  }
+  return { ...(config ?? {}), maps: withJournal };
 }

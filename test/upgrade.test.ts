@@ -1,8 +1,11 @@
-// The blue/green upgrade's pieces (lib/upgrade.ts): the client Service that moves between clusters, and the props a
-// new cluster beside an old one needs.
-import { Chart, Testing } from 'cdk8s';
+// The blue/green upgrade's pieces (lib/upgrade.ts): the client Service that moves between clusters, the props a
+// new cluster beside an old one needs, and the event journal the old cluster keeps for the moved maps.
+import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { blueGreenProps, HazelcastClientService, HazelcastCluster, HazelcastClusterProps } from '../lib';
+import { blueGreenProps, DEFAULT_UPGRADE_JOURNAL_CAPACITY, HazelcastClientService, HazelcastCluster, HazelcastClusterProps, renderHazelcastConfig, withUpgradeJournal } from '../lib';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const restartCheck = require('../scripts/restart-check.cjs');
 
 type Manifest = { kind: string; metadata: any; spec?: any };
 
@@ -80,5 +83,42 @@ describe('blueGreenProps', () => {
     // control: the new members without that label would not be let in
     const { 'hazelcast-client': _, ...without } = green;
     expect(admits(without)).toBe(false);
+  });
+});
+
+describe('withUpgradeJournal', () => {
+  // the document the ConfigMap ships (config-schema.test.ts checks that the two are the same)
+  const memberYaml = (props: HazelcastClusterProps) => (renderHazelcastConfig(props.config!) as any).hazelcast;
+
+  it('turns on an event journal for each moved map in the member YAML, keeping the rest of config and of each map', () => {
+    const config = withUpgradeJournal({ maps: { orders: { backupCount: 2, timeToLive: Duration.hours(1) } }, properties: { 'hazelcast.logging.type': 'log4j2' } }, ['orders', 'sessions']);
+    const hz = memberYaml({ ...OLD, config });
+    const journal = { 'enabled': true, 'capacity': DEFAULT_UPGRADE_JOURNAL_CAPACITY, 'time-to-live-seconds': 0 };
+    expect(hz.map.orders).toMatchObject({ 'backup-count': 2, 'time-to-live-seconds': 3600, 'event-journal': journal });
+    expect(hz.map.sessions['event-journal']).toEqual(journal);
+    expect(hz.properties['hazelcast.logging.type']).toBe('log4j2');
+    // control: a map not named gets none
+    const other = memberYaml({ ...OLD, config: withUpgradeJournal({ maps: { carts: {} } }, ['orders']) });
+    expect(other.map.carts['event-journal']).toBeUndefined();
+    expect(withUpgradeJournal(undefined, ['o'], { capacity: 271 }).maps!.o).toEqual({ 'event-journal': { ...journal, capacity: 271 } });
+  });
+
+  it('rolls: the synth\'s restart check lets turning it on through, as it refuses the version bump', () => {
+    const docs = (props: HazelcastClusterProps) => Testing.synth(new HazelcastCluster(Testing.chart(), 'C', props).node.scope as Chart);
+    expect(restartCheck.fullRestarts(docs(OLD), docs({ ...OLD, config: withUpgradeJournal(undefined, ['orders']) }))).toEqual([]);
+    // control: the same check refuses the bump
+    expect(restartCheck.fullRestarts(docs(OLD), docs({ ...OLD, image: 'docker.io/hazelcast/hazelcast:5.7.0' }))).toHaveLength(1);
+  });
+
+  it('refuses a capacity below one event per partition, no maps, a wildcard, and a journal said twice', () => {
+    expect(() => withUpgradeJournal(undefined, ['orders'], { capacity: 270 }))
+      .toThrow("'withUpgradeJournal capacity' (270) must be an integer from 271 to 2147483647 (at least one event per partition, 271)");
+    expect(() => withUpgradeJournal(undefined, ['orders'], { capacity: 1000.5 })).toThrow(/capacity' \(1000\.5\)/);
+    expect(() => withUpgradeJournal(undefined, [])).toThrow('withUpgradeJournal maps is empty: name each map the upgrade moves');
+    expect(() => withUpgradeJournal(undefined, ['orders-*'])).toThrow(/map "orders-\*" must be a map's name.*no wildcard/);
+    expect(() => withUpgradeJournal({ maps: { orders: { 'event-journal': { enabled: true } } } }, ['orders']))
+      .toThrow(/config.maps\["orders"\] has an event-journal of its own/);
+    // control: the same calls with valid input pass
+    expect(() => withUpgradeJournal({ maps: { orders: {} } }, ['orders'], { capacity: 271 })).not.toThrow();
   });
 });

@@ -62,7 +62,7 @@ public final class HzE2eClient {
         }, "hz-e2e-client-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        if (op.equals("copy-remote") || op.equals("watch")) upgradeOp(op, parse(argv), timeoutSeconds); // scenario (u)
+        if (op.equals("copy-remote") || op.equals("stop-streams") || op.equals("watch")) upgradeOp(op, parse(argv), timeoutSeconds); // scenario (u)
 
         HazelcastInstance client = null;
         int code;
@@ -198,14 +198,29 @@ public final class HzE2eClient {
     // Scenario (u), the blue/green upgrade; each op builds its own client, prints one JSON line and halts the JVM.
     //
     // copy-remote  --address <new cluster> --cluster <its name> --from <old cluster host:port> --from-cluster <name>
-    //              --maps a,b: submits, to the new cluster, one batch Jet job per map that reads the map of the old
-    //              cluster remotely (Sources.remoteMap with a ClientConfig, Community Edition) into the same map;
-    //              waits for each; "copied" is each map's size on the new cluster afterwards.
-    // watch        --duration-seconds N [--map data --count 10000] [--own watch]: every 100 ms reads one entry of
-    //              --map (checking value-<i>) and writes <n> -> time into --own; reconnects to whatever cluster the
-    //              address leads to (operations time out after 5 s). Reports reads, writes (and the last index
-    //              written), failures, wrong values, the longest time without a success and when it was, and each
-    //              distinct member list it saw, in order, with the time it first saw it.
+    //              --maps a,b [--stream a]: submits, to the new cluster, one batch Jet job per map of --maps that
+    //              reads the map of the old cluster remotely (Sources.remoteMap with a ClientConfig, Community
+    //              Edition) into the same map, and waits for each; "copied" is each map's size on the new cluster
+    //              afterwards. Then, for each map of --stream (whose event journal the old members keep), one
+    //              streaming job "upgrade-stream-<map>" that replays the old map's journal from its oldest event
+    //              (Sources.remoteMapJournal, START_FROM_OLDEST) into the same map and keeps following it; the op
+    //              returns once each is RUNNING. Batch first, journal after: every write the batch missed is an
+    //              event after the batch began, which the journal still holds (if its capacity outlasts the copy)
+    //              and replays in order per key, so each key ends at its last write on the old cluster.
+    //              With --queues q, it also copies each queue once, through a client of the old cluster: its
+    //              items in order, without taking them.
+    // stop-streams --maps a: cancels the streaming jobs of those maps on the --address cluster; reports the status
+    //              each had before ("RUNNING" unless its source failed) and each map's size.
+    // watch        --duration-seconds N [--map data --count 10000] [--own watch] [--control <map>] [--stop-map <map>]:
+    //              every 100 ms reads one entry of --map (checking value-<i>) and writes <n> -> time into --own (and
+    //              into --control), until N seconds have passed or (checked every 10th round) --stop-map holds the
+    //              key "stop"; reconnects to whatever cluster the address leads to. The client is the one the
+    //              README's upgrade section asks for: it retries connecting for as long as --timeout-seconds, and
+    //              redoes an operation whose connection closed under it (redo-operation: a put of the same key
+    //              and value twice is harmless; an increment would count twice), within a 30 s invocation
+    //              timeout. Reports reads, writes (and the last index written), failures, wrong values, the
+    //              longest time without a success and when it was, and each distinct member list it saw, in
+    //              order, with the time it first saw it.
     private static void upgradeOp(String op, Map<String, String> a, long timeoutSeconds) {
         Map<String, Object> out = new LinkedHashMap<>();
         int code = 0;
@@ -217,7 +232,8 @@ public final class HzE2eClient {
             config.setClusterName(require(a, "cluster"));
             config.setProperty("hazelcast.logging.type", "jdk");
             config.setProperty("hazelcast.phone.home.enabled", "false");
-            config.setProperty("hazelcast.client.invocation.timeout.seconds", "5");
+            config.setProperty("hazelcast.client.invocation.timeout.seconds", "30");
+            config.getNetworkConfig().setRedoOperation(op.equals("watch"));
             for (String addr : require(a, "address").split(",")) config.getNetworkConfig().addAddress(addr.trim());
             config.getNetworkConfig().setSmartRouting(Boolean.parseBoolean(a.getOrDefault("smart", "true")));
             config.getConnectionStrategyConfig().getConnectionRetryConfig()
@@ -239,24 +255,76 @@ public final class HzE2eClient {
                     copied.put(map, client.getMap(map).size() + " (" + job.getStatus() + ")");
                 }
                 out.put("copied", copied.toString());
+                Map<String, Object> streams = new LinkedHashMap<>();
+                for (String map : a.getOrDefault("stream", "").split(",")) {
+                    if (map.isEmpty()) continue;
+                    com.hazelcast.jet.pipeline.Pipeline p = com.hazelcast.jet.pipeline.Pipeline.create();
+                    p.readFrom(com.hazelcast.jet.pipeline.Sources.<Object, Object>remoteMapJournal(map, from,
+                                    com.hazelcast.jet.pipeline.JournalInitialPosition.START_FROM_OLDEST))
+                            .withoutTimestamps()
+                            .writeTo(com.hazelcast.jet.pipeline.Sinks.map(map));
+                    com.hazelcast.jet.Job job = client.getJet().newJob(p,
+                            new com.hazelcast.jet.config.JobConfig().setName("upgrade-stream-" + map));
+                    while (job.getStatus() != com.hazelcast.jet.core.JobStatus.RUNNING) {
+                        if (job.getStatus().isTerminal()) throw new IllegalStateException("upgrade-stream-" + map + " ended: " + job.getStatus());
+                        Thread.sleep(200);
+                    }
+                    streams.put(map, job.getStatus().toString());
+                }
+                out.put("streams", streams.toString());
+                // Queues: no journal, so a point-in-time copy through a client of the old cluster (the items in
+                // order, without taking them).
+                if (a.containsKey("queues")) {
+                    HazelcastInstance oldClient = HazelcastClient.newHazelcastClient(from);
+                    try {
+                        Map<String, Object> others = new LinkedHashMap<>();
+                        for (String q : a.getOrDefault("queues", "").split(",")) {
+                            if (q.isEmpty()) continue;
+                            Object[] items = oldClient.getQueue(q).toArray();
+                            for (Object item : items) client.getQueue(q).offer(item);
+                            others.put("queue " + q, items.length);
+                        }
+                        out.put("others", others.toString());
+                    } finally {
+                        oldClient.shutdown();
+                    }
+                }
+            } else if (op.equals("stop-streams")) {
+                Map<String, Object> stopped = new LinkedHashMap<>();
+                for (String map : require(a, "maps").split(",")) {
+                    com.hazelcast.jet.Job job = client.getJet().getJob("upgrade-stream-" + map);
+                    if (job == null) throw new IllegalStateException("no job upgrade-stream-" + map);
+                    String status = job.getStatus().toString();
+                    if (!job.getStatus().isTerminal()) job.cancel();
+                    stopped.put(map, status + ", size " + client.getMap(map).size());
+                }
+                out.put("stopped", stopped.toString());
             } else {
                 long until = System.currentTimeMillis() + Long.parseLong(require(a, "duration-seconds")) * 1000L;
                 IMap<String, String> data = client.getMap(a.getOrDefault("map", "data"));
                 IMap<Integer, Long> own = client.getMap(a.getOrDefault("own", "watch"));
+                IMap<Integer, Long> control = a.containsKey("control") ? client.getMap(a.get("control")) : null;
                 int count = Integer.parseInt(a.getOrDefault("count", "10000"));
                 long start = System.currentTimeMillis(), lastOk = start, longest = 0, longestAt = 0;
-                int reads = 0, writes = 0, failures = 0, wrong = 0, lastWritten = -1;
+                int reads = 0, writes = 0, controlWrites = 0, failures = 0, wrong = 0, lastWritten = -1;
                 List<String> errors = new ArrayList<>();
                 List<String> memberLists = new ArrayList<>();
                 String lastMembers = "";
-                for (int i = 0; System.currentTimeMillis() < until; i++) {
+                IMap<String, String> stopMap = a.containsKey("stop-map") ? client.getMap(a.get("stop-map")) : null;
+                boolean stopSeen = false;
+                for (int i = 0; System.currentTimeMillis() < until && !stopSeen; i++) {
                     try {
+                        if (stopMap != null && i % 10 == 0 && stopMap.containsKey("stop")) { stopSeen = true; continue; }
                         int k = (int) ((i * 7919L) % count);
                         if (!("value-" + k).equals(data.get("key-" + k))) wrong++;
                         reads++;
                         own.put(i, System.currentTimeMillis());
                         writes++;
                         lastWritten = i;
+                        if (control != null) {
+                            control.put(i, System.currentTimeMillis());
+                            controlWrites++;
+                        }
                         long now = System.currentTimeMillis();
                         if (now - lastOk > longest) { longest = now - lastOk; longestAt = (lastOk - start) / 1000; }
                         lastOk = now;
@@ -274,6 +342,8 @@ public final class HzE2eClient {
                 out.put("reads", reads);
                 out.put("writes", writes);
                 out.put("lastWritten", lastWritten);
+                out.put("controlWrites", controlWrites);
+                out.put("stoppedBy", stopSeen ? "stop key" : "duration");
                 out.put("failures", failures);
                 out.put("wrong", wrong);
                 out.put("longestGapMs", longest);

@@ -1,6 +1,6 @@
 // (j) NetworkPolicy, enforced by kube-network-policies on every node: dist/ as committed lets members reach each
 // other and labelled clients reach the members; a pod without the client label cannot connect. With metrics on,
-// the metrics port is open to anyone.
+// the metrics port is open to anyone. Clients of other namespaces get in only through `clientsFrom`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,10 @@ const dist = fs.readFileSync(path.join(root, 'dist', 'hazelcast.k8s.yaml'), 'utf
 const replicas = Number(/^ {2}replicas: (\d+)$/m.exec(dist)![1]);
 const service = 'hazelcast.default.svc.cluster.local:5701';
 const metricsNs = 'netpol-metrics';
+/** A cluster in `cache` that admits the client-labelled pods of `web` (clientsFrom) and of no other namespace. */
+const cacheNs = 'netpol-cache';
+const webNs = 'netpol-web';
+const otherNs = 'netpol-other';
 
 describe('NetworkPolicy of dist/, enforced', () => {
   afterAll(async () => {
@@ -20,6 +24,7 @@ describe('NetworkPolicy of dist/, enforced', () => {
     await waitFor('the members of default to be gone', 300_000, async () =>
       JSON.parse(await kubectl(['get', 'pods', '-n', 'default', '-l', 'name=hazelcast', '-o', 'json'])).items.length === 0);
     await deleteNamespace(metricsNs);
+    for (const ns of [cacheNs, webNs, otherNs]) await deleteNamespace(ns);
   });
 
   it('members form one cluster and a labelled client reads and writes', async () => {
@@ -53,5 +58,22 @@ describe('NetworkPolicy of dist/, enforced', () => {
     expect(scrape.log).toMatch(/^HTTP\/1\.[01] 200/m);
     const member5701 = await runPod(metricsNs, 'member-port-unlabelled', httpGetCommand(member.ip, 5701, '/hazelcast/health/ready'));
     expect(member5701.exitCode, member5701.log).not.toBe(0);
+  });
+
+  it('clientsFrom: a client in another namespace reads and writes through the Service; a third namespace, and an unlabelled pod of the admitted one, cannot connect', async () => {
+    for (const ns of [cacheNs, webNs, otherNs]) await createRestrictedNamespace(ns);
+    await kubectl(['apply', '-f', '-'], synthYaml({ namespace: cacheNs, replicas: 2, networkPolicy: true, clientsFrom: [{ namespace: webNs }], cpuRequestMillis: 100 }));
+    await waitForClusterInLogs(cacheNs, 'hazelcast', 2);
+    const address = `hazelcast.${cacheNs}.svc.cluster.local:5701`;
+    const label = { labels: { 'hazelcast-client': 'true' } };
+    const put = await runPod(webNs, 'web-client', clientCommand(address, 'hazelcast', 'put', ['--count', '500']), label);
+    expect(put.exitCode, put.log).toBe(0);
+    const get = await runPod(webNs, 'web-client-get', clientCommand(address, 'hazelcast', 'get', ['--count', '500']), label);
+    expect(clientResult(get.log)).toMatchObject({ ok: true, found: 500 });
+    // controls: the same labelled client in a namespace not named, and an unlabelled pod in the named one
+    const other = await runPod(otherNs, 'other-client', clientCommand(address, 'hazelcast', 'size', ['--timeout-seconds', '20']), label);
+    expect(other.exitCode, other.log).not.toBe(0);
+    const unlabelled = await runPod(webNs, 'web-unlabelled', clientCommand(address, 'hazelcast', 'size', ['--timeout-seconds', '20']));
+    expect(unlabelled.exitCode, unlabelled.log).not.toBe(0);
   });
 });

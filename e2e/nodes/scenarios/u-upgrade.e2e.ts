@@ -5,11 +5,15 @@
 //    (Rolling Member Upgrades are Enterprise-only), shuts down, and the kubelet restarts it again and again. The
 //    old members must keep serving and never restart, whatever the new pod does. Rolling back ends it.
 // 2. The supported path (lib/upgrade.ts, README "Upgrading Hazelcast"), blue/green, applied with the README's
-//    pruning command: a 5.7.0 cluster `hazelcast-v57` beside the 5.6.0 one, with the same cluster name; a client
-//    Service `hazelcast-clients` selecting the old members; a Jet job on the new cluster copies the old cluster's
-//    maps (Sources.remoteMap); the Service switches to the new members; the old cluster is removed (the synth's
-//    check reports that step, and only that one). A client pod works through `hazelcast-clients` all along and
-//    reports every failure and the longest gap. At the end: 10,000 entries on 5.7.0, the old cluster gone.
+//    pruning command, under a client pod that reads and writes through the client Service `hazelcast-clients` all
+//    along (configured as the README says: connection retry, redo-operation) and reports every failure:
+//    the old cluster's moved maps get an event journal (`withUpgradeJournal`), which rolls member by member and
+//    keeps every entry; a 5.7.0 cluster `hazelcast-v57` beside the 5.6.0 one, with the same cluster name; Jet jobs
+//    on the new cluster copy the old maps (Sources.remoteMap) and then replay and follow their journals
+//    (Sources.remoteMapJournal, from the oldest event); the Service switches to the new members; the old cluster
+//    is removed (the synth's check reports that step, and only that one). At the end: 10,000 entries on 5.7.0,
+//    every write the client saw succeed there, 0 failed operations, the old cluster gone. Control: a map the client
+//    writes the same way but that is only copied once (the point-in-time path) misses the writes made after it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const restartCheck = require('../../../scripts/restart-check.cjs');
 import { execFile, execFileSync } from 'node:child_process';
@@ -19,11 +23,12 @@ import * as path from 'node:path';
 import { App, Chart, Size } from 'cdk8s';
 import type { Client } from 'hazelcast-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { blueGreenProps, HazelcastClientService, HazelcastCluster } from '../../../lib';
+import { blueGreenProps, HazelcastClientService, HazelcastCluster, HazelcastClusterProps, withUpgradeJournal } from '../../../lib';
 import {
   clusterSizeOf, connectClient, createRestrictedNamespace, deleteNamespace, kubectl, memberLog, MemberPod, root, runKubectl, synthApp, synthYaml, waitFor,
   waitForCluster, waitForClusterSafe, withClient,
 } from '../../harness/cluster';
+import { HUB_IP } from '../harness/network';
 import { clientCommand, clientResult, importImage, runPod } from '../harness/pods';
 
 const OLD = '5.6.0';
@@ -132,7 +137,14 @@ class BusyClient {
   }
 }
 
-const oldProps = { namespace: ns, replicas: 2, image: `docker.io/hazelcast/hazelcast:${OLD}`, ...SMALL };
+/**
+ * Both clusters keep the stack's NetworkPolicy on: client pods carry each cluster's client label, the new members the
+ * old one's (blueGreenProps), and the suite's own checks come from the hub's address (externalClientCidrs).
+ */
+const POLICY = { networkPolicy: true, externalClientCidrs: [`${HUB_IP}/32`] };
+const oldProps = { namespace: ns, replicas: 2, image: `docker.io/hazelcast/hazelcast:${OLD}`, ...SMALL, ...POLICY };
+/** The labels that let a client pod through both clusters' NetworkPolicies. */
+const CLIENT_OF_BOTH = { 'hazelcast-client': 'true', 'hazelcast-v57-client': 'true' };
 
 describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
   let newPodRestarts = 0;
@@ -236,16 +248,20 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     expect(await countIntact(oldPods, 'data', ENTRIES)).toBe(ENTRIES);
   });
 
-  it('blue/green: a 5.7.0 cluster beside it, the maps copied by a Jet job, clients moved by a Service, the 5.6.0 cluster removed', async () => {
+  it('blue/green under continuous writes: the journal rolls on, a 5.7.0 cluster beside it, copy then stream, clients moved, the 5.6.0 cluster removed; nothing lost, nothing failed', async () => {
     const green = 'hazelcast-v57';
     const clients = 'hazelcast-clients';
-    const scratch = new HazelcastCluster(new Chart(new App(), 'scratch'), 'Blue', oldProps);
-    const greenProps = { ...blueGreenProps(scratch), name: green, replicas: 2, image: `docker.io/hazelcast/hazelcast:${NEW}`, ...SMALL };
+    // The maps the upgrade moves with their journal (README "Upgrading Hazelcast", step 1); `watch-control` is the
+    // control: the watching client writes it exactly as `watch`, but it is copied once, as the point-in-time path did.
+    const streamed = ['data', 'watch'];
+    const journaledProps = { ...oldProps, config: withUpgradeJournal(undefined, streamed) };
+    const scratch = new HazelcastCluster(new Chart(new App(), 'scratch'), 'Blue', journaledProps);
+    const greenProps = { ...blueGreenProps(scratch), name: green, replicas: 2, image: `docker.io/hazelcast/hazelcast:${NEW}`, ...SMALL, ...POLICY };
     // The app at each step, as a user's main.ts would say it.
-    const step = (blueThere: boolean, target: 'blue' | 'green') => synthApp((chart) => {
-      const b = blueThere ? new HazelcastCluster(chart, 'Blue', oldProps) : undefined;
-      const g = new HazelcastCluster(chart, 'Green', greenProps);
-      new HazelcastClientService(chart, 'Clients', { name: clients, target: target === 'blue' ? b! : g });
+    const step = (blue: HazelcastClusterProps | undefined, greenThere: boolean, target: 'blue' | 'green') => synthApp((chart) => {
+      const b = blue ? new HazelcastCluster(chart, 'Blue', blue) : undefined;
+      const g = greenThere ? new HazelcastCluster(chart, 'Green', greenProps) : undefined;
+      new HazelcastClientService(chart, 'Clients', { name: clients, target: target === 'blue' ? b! : g! });
     });
     const docs = (yaml: string) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-e2e-dist-'));
@@ -256,38 +272,78 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     };
-    const steps = { side: step(true, 'blue'), switched: step(true, 'green'), removed: step(false, 'green') };
-    // the synth's check: adding the new cluster and switching pass, removing the old cluster needs the opt-in
-    expect(restartCheck.fullRestarts(docs(synthYaml(oldProps)), docs(steps.side))).toEqual([]);
+    const steps = {
+      service: step(oldProps, false, 'blue'),
+      journal: step(journaledProps, false, 'blue'),
+      side: step(journaledProps, true, 'blue'),
+      switched: step(journaledProps, true, 'green'),
+      removed: step(undefined, true, 'green'),
+    };
+    // the synth's check: the journal, adding the new cluster and switching pass; removing the old one needs the opt-in
+    expect(restartCheck.fullRestarts(docs(synthYaml(oldProps)), docs(steps.service))).toEqual([]);
+    expect(restartCheck.fullRestarts(docs(steps.service), docs(steps.journal))).toEqual([]);
+    expect(restartCheck.fullRestarts(docs(steps.journal), docs(steps.side))).toEqual([]);
     expect(restartCheck.fullRestarts(docs(steps.side), docs(steps.switched))).toEqual([]);
     expect(restartCheck.fullRestarts(docs(steps.switched), docs(steps.removed)).map((f: any) => f.cluster)).toEqual([`${ns}/hazelcast`]);
 
     const blueBefore = await podStates(ns, 'hazelcast');
     expect(blueBefore.every((p) => p.image.endsWith(`:${OLD}`) && p.ready && p.restarts === 0)).toBe(true);
-    await apply(steps.side);
-    const greenPods = (await waitForCluster(ns, green, 2, 240_000)).pods;
-    // one cluster name, two clusters: each member counts only its own
-    expect((await waitForCluster(ns, 'hazelcast', 2)).pods.map((p) => p.uid).sort()).toEqual(blueBefore.map((p) => p.uid).sort());
-    for (const p of greenPods) expect(await memberLog(ns, p.name)).toMatch(/\[hazelcast\] \[5\.7\.0\]/);
-    expect(await countIntact(greenPods, 'data', ENTRIES), 'the new cluster starts empty').toBe(0);
+    await apply(steps.service);
 
-    // a client as an application would run it: through the client Service, unisocket, for the whole upgrade
+    // A client as an application would run it, configured as the README says (connection retry, redo-operation):
+    // through the client Service, unisocket, for the whole upgrade, until the test puts "stop" into upgrade-control.
     const address = `${clients}.${ns}.svc.cluster.local:5701`;
     const watchDone = runPod(ns, 'watch', clientCommand(address, 'hazelcast', 'watch',
-      ['--duration-seconds', '150', '--map', 'data', '--count', String(ENTRIES), '--own', 'watch', '--smart', 'false', '--timeout-seconds', '200']),
-    { timeoutMs: 300_000 });
-    await new Promise((r) => setTimeout(r, 15_000));
+      ['--duration-seconds', '600', '--map', 'data', '--count', String(ENTRIES), '--own', 'watch', '--control', 'watch-control',
+        '--stop-map', 'upgrade-control', '--smart', 'false', '--timeout-seconds', '660']),
+    { timeoutMs: 720_000, labels: CLIENT_OF_BOTH });
+    watchDone.catch(() => undefined); // awaited below; a step that fails first must not leave it unhandled
+    await waitFor('the watching client to write', 60_000, async () => (await countKeys(oldPods, 'watch')) > 20 || undefined, 2000);
 
+    // 1. The event journal on the old cluster: a config change, so it rolls member by member and keeps the data.
+    const rollStart = Date.now();
+    await apply(steps.journal);
+    await kubectl(['rollout', 'status', 'deployment/hazelcast', '-n', ns, '--timeout=300s']);
+    const blue = (await waitForCluster(ns, 'hazelcast', 2, 120_000)).pods;
+    console.log(`[u] the journal rolled onto the 5.6.0 members in ${Math.round((Date.now() - rollStart) / 1000)} s`);
+    // `rollout status` returns once the new pods are available; the last old pod may still be shutting down
+    const blueNow = await waitFor('every old pod replaced and gone', 180_000, async () => {
+      const states = await podStates(ns, 'hazelcast');
+      return states.length === 2 && states.every((p) => !blueBefore.some((b) => b.uid === p.uid)) ? states : undefined;
+    }, 1000);
+    expect(blueNow.every((p) => p.ready && p.restarts === 0 && p.image.endsWith(`:${OLD}`))).toBe(true);
+    const blueYaml = JSON.parse(await kubectl(['get', 'configmap', 'hazelcast-config', '-n', ns, '-o', 'json'])).data['hazelcast.yaml'];
+    expect(blueYaml).toMatch(/data:\n(\s+.*\n)*?\s+event-journal:\n\s+enabled: true/);
+    expect(await countIntact(blue, 'data', ENTRIES), 'every entry kept through the roll').toBe(ENTRIES);
+
+    // Beyond maps: a queue's items, idle while moved. (Not an IAtomicLong: the CP subsystem is Enterprise-only since
+    // 5.5; the npm client refuses it with "CP subsystem is an Enterprise feature".)
+    const JOBS = Array.from({ length: 100 }, (_, i) => `job-${i}`);
+    await withClient('hazelcast', blue, async (c) => { await (await c.getQueue<string>('jobs')).addAll(JOBS); });
+
+    // 2. The new cluster beside it: one cluster name, two clusters; each member counts only its own.
+    await apply(steps.side);
+    const greenPods = (await waitForCluster(ns, green, 2, 240_000)).pods;
+    expect((await waitForCluster(ns, 'hazelcast', 2)).pods.map((p) => p.uid).sort()).toEqual(blue.map((p) => p.uid).sort());
+    for (const p of greenPods) expect(await memberLog(ns, p.name)).toMatch(/\[hazelcast\] \[5\.7\.0\]/);
+    expect(await countIntact(greenPods, 'data', ENTRIES), 'the new cluster starts empty').toBe(0);
+    expect(await queueItems(greenPods), 'no queue items before the copy').toEqual([]);
+
+    // 3. Copy, then stream: a batch job per map, then the journal of the streamed maps from its oldest event on.
     const copy = await runPod(ns, 'copy', clientCommand(`${green}.${ns}.svc.cluster.local:5701`, 'hazelcast', 'copy-remote',
-      ['--from', `hazelcast.${ns}.svc.cluster.local:5701`, '--from-cluster', 'hazelcast', '--maps', 'data,watch', '--timeout-seconds', '150']),
-    { timeoutMs: 240_000 });
+      ['--from', `hazelcast.${ns}.svc.cluster.local:5701`, '--from-cluster', 'hazelcast', '--maps', `${streamed.join(',')},watch-control`,
+        '--stream', streamed.join(','), '--queues', 'jobs', '--timeout-seconds', '150']),
+    { timeoutMs: 240_000, labels: CLIENT_OF_BOTH });
     console.log(`[u] copy: ${copy.log.trim().split('\n').pop()}`);
     expect(copy.exitCode, copy.log).toBe(0);
+    expect(clientResult(copy.log).streams).toBe('{data=RUNNING, watch=RUNNING}');
     const copiedAt = Date.now();
     expect(await countIntact(greenPods, 'data', ENTRIES)).toBe(ENTRIES);
-    const jobLines = (await Promise.all(greenPods.map((p) => memberLog(ns, p.name)))).join('\n').split('\n').filter((l) => /upgrade-copy-data/.test(l));
-    console.log(`[u] the new members about the copy job: ${jobLines.slice(0, 3).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')).join(' | ')}`);
+    const jobLines = (await Promise.all(greenPods.map((p) => memberLog(ns, p.name)))).join('\n').split('\n').filter((l) => /upgrade-(copy|stream)-data/.test(l));
+    console.log(`[u] the new members about the copy and stream jobs: ${jobLines.slice(0, 3).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')).join(' | ')}`);
 
+    // 4. The switch: new connections go to the new members; the client's connection stays on an old one, and its
+    //    writes there reach the new cluster through the journal.
     await apply(steps.switched);
     const endpoints = await waitFor('the client Service to select the new members', 60_000, async () => {
       const ips = JSON.parse(await kubectl(['get', 'endpointslices', '-n', ns, '-l', `kubernetes.io/service-name=${clients}`, '-o', 'json'])).items
@@ -297,17 +353,26 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     console.log(`[u] ${clients} now selects ${endpoints.join(', ')} (the 5.7.0 members)`);
     await new Promise((r) => setTimeout(r, 10_000));
 
+    // 5. The old cluster removed; the client reconnects through the Service, to the new cluster.
     const removedAt = Date.now();
     await apply(steps.removed);
     await waitFor('the 5.6.0 members gone', 180_000, async () => (await podStates(ns, 'hazelcast')).length === 0, 1000);
     console.log(`[u] the 5.6.0 members were gone ${Math.round((Date.now() - removedAt) / 1000)} s after the pruning apply`);
     expect((await runKubectl(['get', 'deployment', 'hazelcast', '-n', ns])).code).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 5_000));
 
+    // 6. The streams end; the client stops (it has been writing to the new cluster since the old one left).
+    const stop = await runPod(ns, 'stop-streams', clientCommand(`${green}.${ns}.svc.cluster.local:5701`, 'hazelcast', 'stop-streams',
+      ['--maps', streamed.join(',')]), { labels: CLIENT_OF_BOTH });
+    console.log(`[u] stop-streams: ${stop.log.trim().split('\n').pop()}`);
+    expect(stop.exitCode, stop.log).toBe(0);
+    await withClient('hazelcast', greenPods, async (c) => { await (await c.getMap<string, string>('upgrade-control')).put('stop', 'now'); });
     const watch = await watchDone;
     const result = clientResult(watch.log);
     console.log(`[u] the client through ${clients}: ${JSON.stringify(result)}`);
     console.log(`[u] timeline: copy done at ${Math.round((copiedAt - removedAt) / 1000)} s, old cluster removed at 0 s`);
     expect(watch.exitCode, watch.log).toBe(0);
+    expect(result.stoppedBy).toBe('stop key');
     expect(result.wrong).toBe(0);
     expect(result.failures, 'operations that failed during the upgrade').toBe(0);
     // what the Java client logs when the address it reconnects through leads to another cluster
@@ -317,19 +382,41 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     expect(lists[0], 'the client started on the 5.6.0 members').not.toContain(greenPods[0].ip);
     expect(lists[lists.length - 1], 'and ended on the 5.7.0 members').toContain(greenIPs);
 
-    // the end state: every entry on 5.7.0, through the client Service too
+    // The end state: every entry on 5.7.0, through the client Service too, and every write the client saw succeed.
     expect(await countIntact(greenPods, 'data', ENTRIES)).toBe(ENTRIES);
-    const get = await runPod(ns, 'get', clientCommand(address, 'hazelcast', 'get', ['--map', 'data', '--count', String(ENTRIES), '--smart', 'false']));
+    expect(await queueItems(greenPods), 'the queue\'s items, in order, on 5.7.0').toEqual(JOBS);
+    const get = await runPod(ns, 'get', clientCommand(address, 'hazelcast', 'get', ['--map', 'data', '--count', String(ENTRIES), '--smart', 'false']), { labels: CLIENT_OF_BOTH });
     expect(clientResult(get.log)).toMatchObject({ ok: true, found: ENTRIES, missing: 0, wrong: 0 });
-    // the client's own writes: those made to the old cluster after the copy read them did not reach the new one
-    const size = clientResult((await runPod(ns, 'watch-size', clientCommand(address, 'hazelcast', 'size', ['--map', 'watch', '--smart', 'false']))).log);
-    console.log(`[u] the client's writes: ${result.writes} made, ${size.size} on the 5.7.0 cluster, ${Number(result.writes) - Number(size.size)} lost (written to 5.6.0 after the copy)`);
-    expect(Number(size.size)).toBeLessThanOrEqual(Number(result.writes));
+    const writes = Number(result.writes);
+    const onGreen = await withClient('hazelcast', greenPods, async (c) => {
+      const own = await c.getMap<number, number>('watch');
+      const control = await c.getMap<number, number>('watch-control');
+      const keys = new Set((await own.keySet()).map(Number));
+      return { keys, control: await control.size() };
+    });
+    const missing = Array.from({ length: Number(result.lastWritten) + 1 }, (_, i) => i).filter((i) => !onGreen.keys.has(i));
+    const controlLost = Number(result.controlWrites) - onGreen.control;
+    console.log(`[u] the client's writes: ${writes} made; streamed map: ${onGreen.keys.size} on 5.7.0, ${missing.length} lost${missing.length ? ` (${missing.slice(0, 10).join(', ')}...)` : ''}; `
+      + `control (copied once): ${onGreen.control} of ${result.controlWrites} on 5.7.0, ${controlLost} lost (written to 5.6.0 after the copy)`);
+    expect(missing, 'writes the client saw succeed that are not on the new cluster').toEqual([]);
+    expect(onGreen.keys.size).toBe(writes);
+    // control: the same writes, copied once, are not all there
+    expect(controlLost, 'the point-in-time copy loses the writes made after it').toBeGreaterThan(0);
     const greenNow = await podStates(ns, green);
     expect(greenNow.every((p) => p.ready && p.restarts === 0 && p.image.endsWith(`:${NEW}`))).toBe(true);
-    expect(jobLines.length, 'the new members logged the copy job').toBeGreaterThan(0);
+    expect(jobLines.length, 'the new members logged the copy and stream jobs').toBeGreaterThan(0);
   });
 });
+
+/** The `jobs` queue's items of a cluster, in order, not taken. */
+async function queueItems(pods: MemberPod[]): Promise<string[]> {
+  return withClient('hazelcast', pods, async (c) => (await c.getQueue<string>('jobs')).toArray());
+}
+
+/** How many keys a map holds (reached at `pods`). */
+async function countKeys(pods: MemberPod[], map: string): Promise<number> {
+  return withClient('hazelcast', pods, async (client) => (await client.getMap(map)).size());
+}
 
 /** The README's apply command: `KUBECTL_APPLYSET=true kubectl apply -f <dist> --prune --applyset=<parent> -n <ns>`. */
 async function apply(yaml: string): Promise<void> {
