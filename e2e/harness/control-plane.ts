@@ -1,7 +1,7 @@
 /**
  * A real Kubernetes control plane for the e2e tests: etcd, kube-apiserver, kube-controller-manager, kube-scheduler
  * (real binaries built by e2e/controlplane/build.sh). The nodes are real kubelets that register themselves
- * (e2e/nodes/harness/).
+ * (e2e/harness/).
  *
  * Meant to run INSIDE a network namespace the caller created (e2e/nodes/run.sh): etcd listens on 127.0.0.1 of the
  * namespace, kube-apiserver on 0.0.0.0:443 and advertises `apiServerIP` (the nodes' gateway), which the

@@ -4,7 +4,7 @@
 #   iptables nftables conntrack ipset  kube-proxy (nftables mode), kube-router's NetworkPolicy controller (iptables + ipset)
 #   mmdebstrap      the member image's Debian root filesystem (e2e/image/build.sh)
 #   iproute2 util-linux (nsenter) procps kmod  node network namespaces, process checks
-#   busybox-static  the static `cp` of the user-code image that e2e scenario (r) builds (e2e/nodes/fixtures/user-code/)
+#   busybox-static  the static `cp` of the user-code image that e2e scenario (r) builds (e2e/fixtures/user-code/)
 # Runs `apt-get update` first when something has to be installed. Needs root. Safe to run again.
 set -euo pipefail
 

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['e2e/bench/**/*.e2e-bench.ts'],
-    globalSetup: ['e2e/nodes/harness/global-setup.ts'],
+    globalSetup: ['e2e/harness/global-setup.ts'],
     fileParallelism: false,
     sequence: { concurrent: false },
     testTimeout: 6 * 3_600_000,

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import {
   createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, tryKubectl, waitForCluster, waitForClusterSafe, withClient,
-} from '../../harness/cluster';
+} from '../harness/cluster';
 import { countIntact, writeEntries } from '../harness/data';
 import { podNodes } from '../harness/pods';
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createRestrictedNamespace, deleteNamespace, kubectl, memberPods, root, synthYaml, waitFor, waitForClusterInLogs,
-} from '../../harness/cluster';
+} from '../harness/cluster';
 import { clientCommand, clientResult, httpGetCommand, runPod } from '../harness/pods';
 
 const dist = fs.readFileSync(path.join(root, 'dist', 'hazelcast.k8s.yaml'), 'utf-8');

@@ -57,7 +57,7 @@ export interface ClientReport {
 }
 
 /**
- * Runs e2e/nodes/harness/outside-client.cjs (the official npm client) inside `o`, or in the hub when `o` is
+ * Runs e2e/harness/outside-client.cjs (the official npm client) inside `o`, or in the hub when `o` is
  * undefined (the control that has routes to the pods), and returns its report.
  */
 export function runClient(o: Outside | undefined, opts: {
@@ -70,7 +70,7 @@ export function runClient(o: Outside | undefined, opts: {
     ...(opts.expectConnections !== undefined ? ['--expect-connections', String(opts.expectConnections)] : [])];
   const [cmd, argv] = o ? ['ip', ['netns', 'exec', o.netns, process.execPath, ...args]] : [process.execPath, args];
   return new Promise((resolve) => {
-    execFile(cmd, argv, { cwd: path.resolve(__dirname, '..', '..', '..'), timeout: (opts.timeoutMs ?? 30_000) + 60_000 }, (err, stdout, stderr) => {
+    execFile(cmd, argv, { cwd: path.resolve(__dirname, '..', '..'), timeout: (opts.timeoutMs ?? 30_000) + 60_000 }, (err, stdout, stderr) => {
       const exitCode = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
       const report: ClientReport = line ? JSON.parse(line) : { ok: false, error: `no report; stdout: ${stdout}` };

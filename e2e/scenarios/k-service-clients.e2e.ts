@@ -2,7 +2,7 @@
 // resolved by CoreDNS to the Service's ClusterIP and routed by kube-proxy to a member. The client is unisocket
 // (smart routing off), so every operation goes through that one routed connection.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRestrictedNamespace, deleteNamespace, kubectl, memberPods, synthYaml, waitForCluster } from '../../harness/cluster';
+import { createRestrictedNamespace, deleteNamespace, kubectl, memberPods, synthYaml, waitForCluster } from '../harness/cluster';
 import { clientCommand, clientResult, runPod } from '../harness/pods';
 
 const ns = 'clients';

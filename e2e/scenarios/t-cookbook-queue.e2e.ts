@@ -2,8 +2,8 @@
 // at EVENT_QUEUE_MAX_SIZE (1000) items, so the member refuses the next offer (offer returns false, nothing is
 // added). Control: a queue the config does not name, on the same members, takes the same offer.
 import { afterAll, describe, expect, it } from 'vitest';
-import { EVENT_QUEUE_MAX_SIZE, EVENT_QUEUE_NAME, eventQueue } from '../../../examples/cookbook';
-import { createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, waitForCluster, withClient } from '../../harness/cluster';
+import { EVENT_QUEUE_MAX_SIZE, EVENT_QUEUE_NAME, eventQueue } from '../../examples/cookbook';
+import { createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, waitForCluster, withClient } from '../harness/cluster';
 
 const ns = 'cookbook-queue';
 

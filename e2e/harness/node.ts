@@ -119,7 +119,7 @@ export class KubeNode {
       ],
     }, null, 2));
     // the same template as e2e/nodes/smoke.sh: one place decides the node's containerd settings
-    const template = fs.readFileSync(path.join(__dirname, '..', 'containerd-config.toml.tmpl'), 'utf-8');
+    const template = fs.readFileSync(path.join(__dirname, '..', 'nodes', 'containerd-config.toml.tmpl'), 'utf-8');
     const values: Record<string, string> = {
       ROOT: path.join(dir, 'root'), STATE: path.join(dir, 'state'), ADDRESS: this.socket, RUNC: this.o.binaries.RUNC,
       CNI_BIN_DIR: this.o.binaries.CNI_BIN_DIR, CNI_CONF_DIR: cniConfDir, PAUSE_IMAGE: this.o.binaries.PAUSE_IMAGE,

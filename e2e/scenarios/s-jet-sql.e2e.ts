@@ -4,7 +4,7 @@
 // holds hazelcast-sql, as the official image's does). Control: `config: { jet: { enabled: false } }`: the same job
 // submission and the same query fail with Hazelcast's JetDisabledException message.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRestrictedNamespace, deleteNamespace, kubectl, memberLog, synthYaml, waitForCluster } from '../../harness/cluster';
+import { createRestrictedNamespace, deleteNamespace, kubectl, memberLog, synthYaml, waitForCluster } from '../harness/cluster';
 import { clientCommand, clientResult, runPod } from '../harness/pods';
 
 const ns = 'jet-sql';

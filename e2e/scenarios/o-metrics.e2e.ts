@@ -2,7 +2,7 @@
 // Prometheus in the cluster would) returns Hazelcast's metrics in Prometheus text format, from the image's JMX
 // exporter agent. Control: without `metrics`, there is no such Service and the member serves nothing on the port.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, tryKubectl, waitForCluster } from '../../harness/cluster';
+import { createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, tryKubectl, waitForCluster } from '../harness/cluster';
 import { httpGetCommand, runPod } from '../harness/pods';
 
 const ns = 'metrics';

@@ -1,7 +1,7 @@
 // Entries written and counted with the official Node.js client from the suite's namespace (it reaches pod IPs
 // through the nodes' routes; scenarios with a NetworkPolicy use client pods instead).
 import type { Client } from 'hazelcast-client';
-import { MemberPod, withClient } from '../../harness/cluster';
+import { MemberPod, withClient } from './cluster';
 
 const BATCH = 1_000;
 

@@ -1,5 +1,5 @@
 // (r) User code on the members' classpath: a MapStore class from a jar built here (javac against the member's own
-// hazelcast jar, e2e/nodes/fixtures/user-code/) reaches the members through the stack's `userCode: { image }`:
+// hazelcast jar, e2e/fixtures/user-code/) reaches the members through the stack's `userCode: { image }`:
 // an OCI image with the jar and a static busybox `cp`, imported on every node, copied by the `user-code` init
 // container into /data/user-code. The MapStore writes through (each store() is a line in the member's log and in
 // a file under its /tmp) and loads what no client wrote. Control: the same config without `userCode`.
@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HazelcastConfig } from '../../../lib';
+import type { HazelcastConfig } from '../../lib';
 import {
   createRestrictedNamespace, deleteNamespace, kubectl, memberLog, root, synthYaml, waitForCluster, withClient,
-} from '../../harness/cluster';
+} from '../harness/cluster';
 import { importImage } from '../harness/pods';
 
 const ns = 'user-code';
@@ -35,7 +35,7 @@ describe('user code from an image: a MapStore from a jar built in the test', () 
   beforeAll(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-e2e-user-code-'));
     const { stdout } = await promisify(execFile)('bash',
-      [path.join(root, 'e2e/nodes/fixtures/user-code/build.sh'), workDir, USER_CODE_IMAGE], { maxBuffer: 16 << 20 });
+      [path.join(root, 'e2e/fixtures/user-code/build.sh'), workDir, USER_CODE_IMAGE], { maxBuffer: 16 << 20 });
     await importImage(stdout.trim());
   });
   afterAll(async () => {

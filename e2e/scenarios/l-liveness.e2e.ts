@@ -2,7 +2,7 @@
 // a restart it did not cause: deleteNamespace checks restartCount). Control: the same pod with a wrong liveness
 // path is killed and restarted by the kubelet.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, tryKubectl, waitFor, waitForCluster } from '../../harness/cluster';
+import { createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, tryKubectl, waitFor, waitForCluster } from '../harness/cluster';
 
 const ns = 'liveness';
 

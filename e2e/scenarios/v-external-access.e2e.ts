@@ -10,8 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { Size } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRestrictedNamespace, deleteNamespace, kubectl, memberLog, synthYaml, tryKubectl, waitFor } from '../../harness/cluster';
-import { membersLine } from '../../harness/hazelcast-log';
+import { createRestrictedNamespace, deleteNamespace, kubectl, memberLog, synthYaml, tryKubectl, waitFor } from '../harness/cluster';
+import { membersLine } from '../harness/hazelcast-log';
 import { createOutside, deleteOutside, Outside, routesOf, runClient } from '../harness/outside';
 
 const ns = 'external';

@@ -1,8 +1,8 @@
 // What the real-node scenarios add to e2e/harness/cluster.ts: pods that run a command and report (clients inside
 // the pod network), logs served by the real kubelet, restart counts as the kubelet reports them, and node failure.
 import { inject } from 'vitest';
-import { kubectl, tryKubectl, waitFor } from '../../harness/cluster';
-import { HAZELCAST_VERSION } from '../../../lib/versions';
+import { kubectl, tryKubectl, waitFor } from './cluster';
+import { HAZELCAST_VERSION } from '../../lib/versions';
 
 /** The locally built member image: it also carries the e2e client command (e2e/image/). */
 export const MEMBER_IMAGE = `docker.io/hazelcast/hazelcast:${HAZELCAST_VERSION}`;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createRestrictedNamespace, deleteNamespace, jvmPidOfPod, kubectl, runKubectl, synthYaml, tryKubectl, waitForCluster,
-} from '../../harness/cluster';
+} from '../harness/cluster';
 import { runPod } from '../harness/pods';
 
 const ns = 'runtime';

@@ -15,7 +15,7 @@
 //    every write the client saw succeed there, 0 failed operations, the old cluster gone. Control: a map the client
 //    writes the same way but that is only copied once (the point-in-time path) misses the writes made after it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const restartCheck = require('../../../scripts/restart-check.cjs');
+const restartCheck = require('../../scripts/restart-check.cjs');
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,11 +23,11 @@ import * as path from 'node:path';
 import { App, Chart, Size } from 'cdk8s';
 import type { Client } from 'hazelcast-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { blueGreenProps, HazelcastClientService, HazelcastCluster, HazelcastClusterProps, withUpgradeJournal } from '../../../lib';
+import { blueGreenProps, HazelcastClientService, HazelcastCluster, HazelcastClusterProps, withUpgradeJournal } from '../../lib';
 import {
   clusterSizeOf, connectClient, createRestrictedNamespace, deleteNamespace, kubectl, memberLog, MemberPod, root, runKubectl, synthApp, synthYaml, waitFor,
   waitForCluster, waitForClusterSafe, withClient,
-} from '../../harness/cluster';
+} from '../harness/cluster';
 import { HUB_IP } from '../harness/network';
 import { clientCommand, clientResult, importImage, runPod } from '../harness/pods';
 
