@@ -8,6 +8,10 @@ import {
   MAX_GRACEFUL_SHUTDOWN_SECONDS, MEASURED_HAND_OVER_MIB_PER_SECOND, defaultGracefulShutdown, fullHeapHandOverSeconds,
 } from './graceful-shutdown';
 import { HazelcastConfig, PARTITION_COUNT_PROPERTY } from './hazelcast-config';
+import { IpFamilySettings, resolveIpFamilies } from './ip-families';
+import {
+  DisruptionBudgetOptions, PlatformSettings, PodIdentityOptions, ServiceAccountOptions, resolvePlatformSettings,
+} from './platform-options';
 import type { ProbeTimings } from './probes';
 import type { UserCode } from './user-code';
 import {
@@ -140,6 +144,59 @@ export interface HazelcastClusterProps {
    * @default - none
    */
   readonly env?: { readonly [name: string]: string };
+
+  /**
+   * Environment variables of the member container from a Secret key, a ConfigMap key or a field of the pod (one
+   * of `secretKeyRef`, `configMapKeyRef`, `fieldRef`, `resourceFieldRef` each), after the stack's own (which they
+   * cannot replace): for example `{ HZ_LICENSEKEY: { secretKeyRef: { name: 'hz', key: 'license' } } }`.
+   * @default - none
+   */
+  readonly envValueFrom?: { readonly [name: string]: k8s.EnvVarSource };
+
+  /**
+   * Whole Secrets or ConfigMaps as environment variables of the member container (`envFrom`). Kubernetes lets an
+   * explicit `env` entry win over these, so they cannot replace what the stack sets.
+   * @default - none
+   */
+  readonly envFrom?: k8s.EnvFromSource[];
+
+  /**
+   * The member image's pull policy.
+   * @default "IfNotPresent" (the image is a pinned release tag; `Always` costs a registry round trip each start)
+   */
+  readonly imagePullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
+
+  /**
+   * The ServiceAccount the members run as: an existing one, and whether the stack writes the discovery RBAC.
+   * @default - a ServiceAccount, Role and RoleBinding of the stack's own
+   */
+  readonly serviceAccount?: ServiceAccountOptions;
+
+  /**
+   * How many members a drain may take at once.
+   * @default - maxUnavailable 1
+   */
+  readonly podDisruptionBudget?: DisruptionBudgetOptions;
+
+  /**
+   * The member pods' user and group ids, or none for platforms that assign them (OpenShift).
+   * @default - runAsUser, runAsGroup and fsGroup 65534
+   */
+  readonly podIdentity?: PodIdentityOptions;
+
+  /**
+   * The IP families of the Services (`ipFamilies`), in order: `["IPv6"]` for an IPv6-only cluster, two for dual
+   * stack. With IPv6 first, the members prefer IPv6 addresses (`-Djava.net.preferIPv6Addresses=true`,
+   * `-Dhazelcast.prefer.ipv4.stack=false`).
+   * @default - the cluster's default family (Kubernetes decides), and the JVM prefers IPv4
+   */
+  readonly ipFamilies?: ('IPv4' | 'IPv6')[];
+
+  /**
+   * The Services' `ipFamilyPolicy`.
+   * @default - "SingleStack" for one family, "PreferDualStack" for two (Kubernetes' own default without ipFamilies)
+   */
+  readonly ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
 
   /**
    * Names of Secrets to pull the image with.
@@ -341,6 +398,10 @@ export interface ClusterSettings {
   readonly clientPeers: k8s.NetworkPolicyPeer[];
   /** `service`, `externalAccess` and `externalClientCidrs`, checked. */
   readonly external: ExternalSettings;
+  /** ServiceAccount, RBAC, pull policy, PodDisruptionBudget, pod ids, env from Secrets and ConfigMaps, checked. */
+  readonly platform: PlatformSettings;
+  /** `ipFamilies` and `ipFamilyPolicy`, checked. */
+  readonly ipFamilies: IpFamilySettings;
   /** The only label the Service, the Deployment and the PodDisruptionBudget select on. */
   readonly selector: Labels;
   /** Labels on every object's metadata and on the pods. */
@@ -414,6 +475,8 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   }
 
   const external = resolveExternalSettings(props);
+  const platform = resolvePlatformSettings(props, name, replicas);
+  const ipFamilies = resolveIpFamilies(props);
   const clientLabel = `${name}-client`;
   if (props.clientsFrom !== undefined && !(props.networkPolicy ?? false)) {
     throw new Error(`'clientsFrom' needs 'networkPolicy: true': without a NetworkPolicy every pod of every namespace can already connect`);
@@ -460,7 +523,8 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   return {
     props, name, namespace, replicas, dnsDomain, image, port, memoryLimit, memoryMiB, heapSize, heapMiB,
     ephemeralStorage, ephemeralMiB, cpuRequestMillis, cpuLimitMillis, gracefulShutdownTimeout, shutdownSeconds,
-    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel, clientPeers, external, selector, labels, annotations,
+    clusterName, nodeAntiAffinity, zoneAware, metricsPort, clientLabel, clientPeers, external, platform, ipFamilies,
+    selector, labels, annotations,
     metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) },
   };
 }

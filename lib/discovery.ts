@@ -7,22 +7,29 @@ import { readsNodes } from './external-access';
 
 /** The discovery identity and permissions of one cluster. */
 export interface DiscoveryRbac {
-  readonly serviceAccount: k8s.KubeServiceAccount;
-  readonly role: k8s.KubeRole;
-  readonly roleBinding: k8s.KubeRoleBinding;
+  /** Absent when `serviceAccount.name` names an existing one. */
+  readonly serviceAccount?: k8s.KubeServiceAccount;
+  /** Absent when `serviceAccount.rbac` is off. */
+  readonly role?: k8s.KubeRole;
+  /** Absent when `serviceAccount.rbac` is off. */
+  readonly roleBinding?: k8s.KubeRoleBinding;
   /** Present when `zoneAware` is on, or `externalAccess` announces nodes' ExternalIPs. */
   readonly nodeReaderRole?: k8s.KubeClusterRole;
   /** Present when `zoneAware` is on, or `externalAccess` announces nodes' ExternalIPs. */
   readonly nodeReaderRoleBinding?: k8s.KubeClusterRoleBinding;
 }
 
-/** ServiceAccount, Role and RoleBinding (and with `zoneAware` a node-reader ClusterRole) in `scope`. */
+/**
+ * ServiceAccount, Role and RoleBinding (and with `zoneAware` a node-reader ClusterRole) in `scope`: the
+ * ServiceAccount unless `serviceAccount.name` names an existing one, the rest unless `serviceAccount.rbac` is off.
+ */
 export function addDiscoveryRbac(scope: Construct, s: ClusterSettings): DiscoveryRbac {
   // Discovery asks the API server for the Service's endpoints with the pod's own token; nothing else uses it.
-  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+  const serviceAccount = s.platform.createServiceAccount ? new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
     metadata: s.metadata,
     automountServiceAccountToken: false,
-  });
+  }) : undefined;
+  if (!s.platform.rbac) return { serviceAccount };
   const role = new k8s.KubeRole(scope, 'Role', {
     metadata: s.metadata,
     rules: [
@@ -32,7 +39,7 @@ export function addDiscoveryRbac(scope: Construct, s: ClusterSettings): Discover
       ...(s.external.smart ? [{ apiGroups: [''], resources: ['services'], verbs: ['get'] }] : []),
     ],
   });
-  const subjects = [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: s.namespace }];
+  const subjects = [{ kind: 'ServiceAccount', name: s.platform.serviceAccountName, namespace: s.namespace }];
   const roleBinding = new k8s.KubeRoleBinding(scope, 'RoleBinding', {
     metadata: s.metadata,
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },

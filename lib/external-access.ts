@@ -1,9 +1,11 @@
 // Clients outside Kubernetes: the type of the member Service (ClusterIP, NodePort, LoadBalancer, headless), the
 // client CIDRs the NetworkPolicy admits from outside, and for smart clients one Service per member, whose address
 // Hazelcast's Kubernetes discovery finds and announces (expose-externally, service-per-pod-label-*).
+import { isIP } from 'node:net';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import type { ClusterSettings, Labels } from './cluster-props';
+import { ipFamilyServiceSpec } from './ip-families';
 import { checkInteger, show } from './validation';
 
 /** The member Service: how clients inside, and with NodePort or LoadBalancer outside, reach the cluster. */
@@ -37,6 +39,17 @@ export interface MemberServiceOptions {
    * @default "Local"
    */
   readonly externalTrafficPolicy?: 'Local' | 'Cluster';
+  /**
+   * For LoadBalancer: the address to ask the cloud's load balancer for (`loadBalancerIP`; deprecated by Kubernetes
+   * in favour of provider annotations, which `annotations` takes, but still read by many providers).
+   * @default - the provider picks one
+   */
+  readonly loadBalancerIP?: string;
+  /**
+   * For LoadBalancer: the client CIDRs the cloud's load balancer admits (`loadBalancerSourceRanges`), IPv4 or IPv6.
+   * @default - any source
+   */
+  readonly loadBalancerSourceRanges?: string[];
 }
 
 /** Smart clients outside Kubernetes: every member reachable on an address of its own, and announced. */
@@ -65,6 +78,12 @@ export interface ExternalAccessOptions {
    * @default - none beyond `commonAnnotations`
    */
   readonly annotations?: { readonly [key: string]: string };
+  /**
+   * With `type` LoadBalancer: the client CIDRs each member's load balancer admits (`loadBalancerSourceRanges`).
+   * The per-member Services keep `externalTrafficPolicy: Local` (the node announced for a member is its own).
+   * @default - any source
+   */
+  readonly loadBalancerSourceRanges?: string[];
 }
 
 /** What the stack decided from `service`, `externalAccess` and `externalClientCidrs`. */
@@ -74,11 +93,14 @@ export interface ExternalSettings {
   readonly nodePort?: number;
   readonly serviceAnnotations?: Labels;
   readonly externalTrafficPolicy?: 'Local' | 'Cluster';
+  readonly loadBalancerIP?: string;
+  readonly loadBalancerSourceRanges?: string[];
   /** Present when smart clients outside are served. */
   readonly smart?: {
     readonly type: 'NodePort' | 'LoadBalancer';
     readonly nodeAddress: 'ExternalIP' | 'NodeName';
     readonly annotations?: Labels;
+    readonly loadBalancerSourceRanges?: string[];
   };
   readonly clientCidrs: string[];
 }
@@ -117,6 +139,22 @@ function checkCidr(prop: string, value: string): void {
   }
 }
 
+/** A load balancer's source range: an IPv4 or IPv6 CIDR. */
+function checkSourceRanges(prop: string, ranges: string[] | undefined, type: string): string[] | undefined {
+  if (ranges === undefined) return undefined;
+  if (type !== 'LoadBalancer') throw new Error(`'${prop}' needs type "LoadBalancer", not ${show(type)}`);
+  if (!Array.isArray(ranges)) throw new Error(`'${prop}' (${show(ranges)}) must be a list of CIDRs`);
+  for (const range of ranges) {
+    const [address, prefix, extra] = typeof range === 'string' ? range.split('/') : [];
+    const family = address !== undefined ? isIP(address) : 0;
+    const bits = Number(prefix);
+    if (family === 0 || extra !== undefined || !/^\d{1,3}$/.test(prefix ?? '') || bits > (family === 4 ? 32 : 128)) {
+      throw new Error(`'${prop}' entry ${show(range)} must be an IPv4 or IPv6 CIDR such as "203.0.113.0/24" or "2001:db8::/32"`);
+    }
+  }
+  return ranges.length > 0 ? ranges : undefined;
+}
+
 /** Checks `service`, `externalAccess` and `externalClientCidrs` against each other and the other props. */
 export function resolveExternalSettings(p: {
   readonly service?: MemberServiceOptions;
@@ -147,6 +185,13 @@ export function resolveExternalSettings(p: {
   }
   const externalTrafficPolicy = exposed ? service.externalTrafficPolicy ?? 'Local' : undefined;
   const serviceAnnotations = checkAnnotations('service.annotations', service.annotations);
+  if (service.loadBalancerIP !== undefined) {
+    if (serviceType !== 'LoadBalancer') throw new Error(`'service.loadBalancerIP' needs 'service.type' "LoadBalancer", not ${show(serviceType)}`);
+    if (typeof service.loadBalancerIP !== 'string' || isIP(service.loadBalancerIP) === 0) {
+      throw new Error(`'service.loadBalancerIP' (${show(service.loadBalancerIP)}) must be an IPv4 or IPv6 address`);
+    }
+  }
+  const loadBalancerSourceRanges = checkSourceRanges('service.loadBalancerSourceRanges', service.loadBalancerSourceRanges, serviceType);
 
   let smart: ExternalSettings['smart'];
   if (p.externalAccess !== undefined) {
@@ -159,7 +204,10 @@ export function resolveExternalSettings(p: {
     checkOneOf('externalAccess.type', type, ['NodePort', 'LoadBalancer']);
     const nodeAddress = e.nodeAddress ?? 'ExternalIP';
     checkOneOf('externalAccess.nodeAddress', nodeAddress, ['ExternalIP', 'NodeName']);
-    smart = { type, nodeAddress, annotations: checkAnnotations('externalAccess.annotations', e.annotations) };
+    smart = {
+      type, nodeAddress, annotations: checkAnnotations('externalAccess.annotations', e.annotations),
+      loadBalancerSourceRanges: checkSourceRanges('externalAccess.loadBalancerSourceRanges', e.loadBalancerSourceRanges, type),
+    };
   }
 
   const clientCidrs = p.externalClientCidrs ?? [];
@@ -180,7 +228,10 @@ export function resolveExternalSettings(p: {
         + 'addresses, so \'externalClientCidrs\' could not tell them apart; use "Local" (the default)');
     }
   }
-  return { serviceType, headless, nodePort: service.nodePort, serviceAnnotations, externalTrafficPolicy, smart, clientCidrs };
+  return {
+    serviceType, headless, nodePort: service.nodePort, serviceAnnotations, externalTrafficPolicy,
+    loadBalancerIP: service.loadBalancerIP, loadBalancerSourceRanges, smart, clientCidrs,
+  };
 }
 
 /** The spec of the member Service, beyond selector and ports, from `service`. */
@@ -188,7 +239,21 @@ export function memberServiceSpec(s: ClusterSettings): Partial<k8s.ServiceSpec> 
   const x = s.external;
   if (x.headless) return { clusterIp: 'None' };
   if (x.serviceType === 'ClusterIP') return {};
-  return { type: x.serviceType, externalTrafficPolicy: x.externalTrafficPolicy };
+  return {
+    type: x.serviceType, externalTrafficPolicy: x.externalTrafficPolicy,
+    loadBalancerIp: x.loadBalancerIP, loadBalancerSourceRanges: x.loadBalancerSourceRanges,
+  };
+}
+
+/**
+ * The member port of a Service. `appProtocol: tcp` tells a service mesh not to sniff it: Hazelcast's protocol is
+ * server-first (the member speaks first on some paths), which HTTP detection takes for a stalled request.
+ */
+export function memberServicePort(s: ClusterSettings, portName: string, nodePort?: number): k8s.ServicePort {
+  return {
+    name: portName, port: s.port, targetPort: k8s.IntOrString.fromString(portName), appProtocol: 'tcp',
+    ...(nodePort !== undefined ? { nodePort } : {}),
+  };
 }
 
 /** Names of the per-member Services: the StatefulSet's pod names, `<name>-<ordinal>`. */
@@ -213,10 +278,12 @@ export function addMemberServices(scope: Construct, s: ClusterSettings, portName
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
     spec: {
+      ...ipFamilyServiceSpec(s.ipFamilies),
       type: smart.type,
       externalTrafficPolicy: 'Local',
+      loadBalancerSourceRanges: smart.loadBalancerSourceRanges,
       selector: { ...s.selector, [POD_NAME_LABEL]: name },
-      ports: [{ name: portName, port: s.port, targetPort: k8s.IntOrString.fromString(portName) }],
+      ports: [memberServicePort(s, portName)],
     },
   }));
 }

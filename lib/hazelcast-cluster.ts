@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ClientSource, clientPeer } from './client-access';
+import { ClientConfigOptions, addClientConfigMap } from './client-config';
 import { refuseObjectCollisions } from './collisions';
 import { HazelcastClusterProps, Labels, MEMBER_PORT_NAME, resolveSettings } from './cluster-props';
 import { addConfigMap } from './config-map';
@@ -40,15 +41,22 @@ export class HazelcastCluster extends Construct {
   public readonly metricsPort?: number;
   /** The label (with value "true") that lets a pod through the NetworkPolicy to the members. */
   public readonly clientLabel: string;
+  /** Where clients in any namespace connect: `<name>.<namespace>.svc.<dnsDomain>:<port>` (the member Service). */
+  public readonly clientAddress: string;
 
   /** Labels on every object's metadata and on the pods. */
   public readonly labels: Labels;
   /** The only label the Service, the Deployment and the PodDisruptionBudget select on. */
   public readonly selector: Labels;
 
-  public readonly serviceAccount: k8s.KubeServiceAccount;
-  public readonly role: k8s.KubeRole;
-  public readonly roleBinding: k8s.KubeRoleBinding;
+  /** The ServiceAccount the members run as (an existing one when `serviceAccount.name` is given). */
+  public readonly serviceAccountName: string;
+  /** Absent when `serviceAccount.name` names an existing ServiceAccount. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+  /** Absent when `serviceAccount.rbac` is off. */
+  public readonly role?: k8s.KubeRole;
+  /** Absent when `serviceAccount.rbac` is off. */
+  public readonly roleBinding?: k8s.KubeRoleBinding;
   public readonly service: k8s.KubeService;
   /** The members, unless `externalAccess` makes them a StatefulSet. */
   public readonly deployment?: k8s.KubeDeployment;
@@ -94,11 +102,13 @@ export class HazelcastCluster extends Construct {
     this.zoneAware = s.zoneAware;
     this.metricsPort = s.metricsPort;
     this.clientLabel = s.clientLabel;
+    this.clientAddress = `${s.name}.${s.namespace}.svc.${s.dnsDomain}:${s.port}`;
     this.labels = s.labels;
     this.selector = s.selector;
 
     // The order of these calls is the order of the objects in the synthesized YAML.
     const rbac = addDiscoveryRbac(this, s);
+    this.serviceAccountName = s.platform.serviceAccountName;
     this.serviceAccount = rbac.serviceAccount;
     this.role = rbac.role;
     this.roleBinding = rbac.roleBinding;
@@ -112,7 +122,7 @@ export class HazelcastCluster extends Construct {
     const config = addConfigMap(this, s);
     this.configMap = config?.configMap;
 
-    const refs = { serviceAccount: this.serviceAccount, service: this.service, config };
+    const refs = { service: this.service, config };
     if (s.external.smart) this.statefulSet = addMemberStatefulSet(this, s, refs);
     else this.deployment = addMemberDeployment(this, s, refs);
     this.podDisruptionBudget = addDisruptionBudget(this, s);
@@ -120,6 +130,17 @@ export class HazelcastCluster extends Construct {
     this.memberNetworkPolicy = policy?.policy;
     this.clientPeers = policy?.from;
     this.allowedSources = props.clientsFrom?.length ?? 0;
+  }
+
+  /**
+   * A ConfigMap with `hazelcast-client.yaml` for a client app (in `options.namespace`, by default the cluster's):
+   * the cluster name, `clientAddress`, smart routing and a connection retry that outlasts a member restart. Mount
+   * it and point the Java client at it (`-Dhazelcast.client.config=<mount>/hazelcast-client.yaml`); with the
+   * NetworkPolicy on, the app's pods must also be admitted (`clientsFrom`, `allowClientsFrom`).
+   */
+  public addClientConfig(options: ClientConfigOptions = {}): k8s.KubeConfigMap {
+    const namespace = options.namespace ?? this.namespace;
+    return addClientConfigMap(this, `ClientConfig-${namespace}-${options.name ?? 'default'}`, this, options);
   }
 
   /**

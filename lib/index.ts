@@ -10,3 +10,7 @@ export * from './upgrade';
 export {
   HAND_OVER_MARGIN, MEASURED_HAND_OVER_MIB_PER_SECOND, defaultGracefulShutdown, fullHeapHandOverSeconds,
 } from './graceful-shutdown';
+export type { ClientConfigOptions } from './client-config';
+export { clientConfigYaml } from './client-config';
+export { DEFAULT_RUN_AS_ID } from './platform-options';
+export type { DisruptionBudgetOptions, PodIdentityOptions, ServiceAccountOptions } from './platform-options';

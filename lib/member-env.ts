@@ -6,6 +6,7 @@ import { CONFIG_DIR } from './config-map';
 import { discoveryEnv, zoneAwareEnv } from './discovery';
 import { externalAccessEnv } from './external-access';
 import { JOIN_WAIT_PROPERTY, STACK_PROPERTIES } from './hazelcast-config';
+import { ipFamilyJvmOptions } from './ip-families';
 import { checkEnvName, checkToken, show } from './validation';
 
 /**
@@ -36,6 +37,7 @@ export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): str
     `-Dhazelcast.graceful.shutdown.max.wait=${s.shutdownSeconds}`,
     ...(hasConfigMap ? [`-Dhazelcast.config=${CONFIG_DIR}/hazelcast.yaml`] : []),
     ...(s.metricsPort !== undefined ? ['-Dhazelcast.jmx=true'] : []),
+    ...ipFamilyJvmOptions(s.ipFamilies),
   ];
   for (const option of s.props.jvmOptions ?? []) {
     checkToken('jvmOptions', option, 'one JVM option');
@@ -72,16 +74,25 @@ export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap:
     ...(userCodeEnv ? [userCodeEnv] : []),
     { name: 'JAVA_OPTS', value: memberJvmOptions(s, hasConfigMap).join(' ') },
   ];
-  for (const [name, value] of Object.entries(s.props.env ?? {})) {
-    checkEnvName('env', name);
-    if (env.some((e) => e.name === name)) {
-      throw new Error(`'env' ${show(name)} is set by the stack; use the prop that decides it`);
+  const stackNames = new Set(env.map((e) => e.name));
+  const userEnv: Array<[string, k8s.EnvVar]> = [
+    ...Object.entries(s.props.env ?? {}).map(([name, value]): [string, k8s.EnvVar] => {
+      checkEnvName('env', name);
+      if (typeof value !== 'string') throw new Error(`'env' ${show(name)} (${show(value)}) must be a string; a Secret or ConfigMap key goes in 'envValueFrom'`);
+      return ['env', { name, value }];
+    }),
+    ...s.platform.envFromSources.map((e): [string, k8s.EnvVar] => ['envValueFrom', e]),
+  ];
+  for (const [prop, e] of userEnv) {
+    if (stackNames.has(e.name)) {
+      throw new Error(`'${prop}' ${show(e.name)} is set by the stack; use the prop that decides it`);
     }
-    const owner = STACK_OWNED_OVERRIDES.find(([, , pattern]) => pattern.test(name));
+    const owner = STACK_OWNED_OVERRIDES.find(([, , pattern]) => pattern.test(e.name));
     if (owner !== undefined) {
-      throw new Error(`'env' ${show(name)} overrides what the stack sets; it follows ${owner[1]}`);
+      throw new Error(`'${prop}' ${show(e.name)} overrides what the stack sets; it follows ${owner[1]}`);
     }
-    env.push({ name, value });
+    if (env.some((x) => x.name === e.name)) throw new Error(`'${prop}' ${show(e.name)} is given in both 'env' and 'envValueFrom'`);
+    env.push(e);
   }
   return env;
 }

@@ -12,12 +12,9 @@ import { USER_CODE_DIR, USER_CODE_INIT_CONTAINER, UserCodeParts, userCodeParts }
 
 /** Time the JVM gets to exit after Hazelcast's graceful shutdown has given up. */
 const SHUTDOWN_MARGIN = Duration.seconds(30);
-/** The official image's numeric uid/gid of `nobody`, as the Helm chart and the operator use. */
-const RUN_AS_ID = 65534;
 
 /** What the pod refers to that other builders made. */
 export interface MemberPodRefs {
-  readonly serviceAccount: k8s.KubeServiceAccount;
   readonly service: k8s.KubeService;
   readonly config?: MemberConfigMap;
 }
@@ -107,15 +104,13 @@ function memberPodTemplate(s: ClusterSettings, refs: MemberPodRefs): k8s.PodTemp
       ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
     },
     spec: {
-      serviceAccountName: refs.serviceAccount.name,
+      serviceAccountName: s.platform.serviceAccountName,
       automountServiceAccountToken: true,
       terminationGracePeriodSeconds: s.shutdownSeconds + SHUTDOWN_MARGIN.toSeconds(),
       priorityClassName: p.priorityClassName,
       securityContext: {
         runAsNonRoot: true,
-        runAsUser: RUN_AS_ID,
-        runAsGroup: RUN_AS_ID,
-        fsGroup: RUN_AS_ID,
+        ...s.platform.podIds,
         seccompProfile: { type: 'RuntimeDefault' },
       },
       affinity: antiAffinity(s),
@@ -143,9 +138,10 @@ function memberContainer(s: ClusterSettings, refs: MemberPodRefs, userCode: User
   return {
     name: 'hazelcast',
     image: s.image,
-    imagePullPolicy: 'IfNotPresent',
+    imagePullPolicy: s.platform.imagePullPolicy,
     ports,
     env: memberEnv(s, refs.service.name, refs.config !== undefined, userCode?.env),
+    envFrom: s.platform.envFrom,
     resources: {
       requests: { 'cpu': millicores(s.cpuRequestMillis), memory, 'ephemeral-storage': ephemeralStorage },
       limits: { 'cpu': millicores(s.cpuLimitMillis), memory, 'ephemeral-storage': ephemeralStorage },

@@ -2,7 +2,8 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ClusterSettings, MEMBER_PORT_NAME, METRICS_PORT_NAME } from './cluster-props';
-import { memberServiceSpec } from './external-access';
+import { memberServicePort, memberServiceSpec } from './external-access';
+import { ipFamilyServiceSpec } from './ip-families';
 
 /**
  * The Service named after the cluster: the member port, selecting exactly `name: <name>`; its type (ClusterIP,
@@ -14,12 +15,10 @@ export function addMemberService(scope: Construct, s: ClusterSettings): k8s.Kube
   return new k8s.KubeService(scope, 'Service', {
     metadata: { ...s.metadata, ...(annotations ? { annotations } : {}) },
     spec: {
+      ...ipFamilyServiceSpec(s.ipFamilies),
       ...memberServiceSpec(s),
       selector: s.selector,
-      ports: [{
-        name: MEMBER_PORT_NAME, port: s.port, targetPort: k8s.IntOrString.fromString(MEMBER_PORT_NAME),
-        ...(x.nodePort !== undefined ? { nodePort: x.nodePort } : {}),
-      }],
+      ports: [memberServicePort(s, MEMBER_PORT_NAME, x.nodePort)],
     },
   });
 }
@@ -30,8 +29,11 @@ export function addMetricsService(scope: Construct, s: ClusterSettings): k8s.Kub
   return new k8s.KubeService(scope, 'MetricsService', {
     metadata: { ...s.metadata, name: `${s.name}-metrics` },
     spec: {
+      ...ipFamilyServiceSpec(s.ipFamilies),
       selector: s.selector,
-      ports: [{ name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME) }],
+      ports: [{
+        name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), appProtocol: 'http',
+      }],
     },
   });
 }

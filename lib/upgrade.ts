@@ -48,7 +48,7 @@ export class HazelcastClientService extends Construct {
       },
       spec: {
         selector: target.selector,
-        ports: [{ name: MEMBER_PORT_NAME, port: target.port, targetPort: k8s.IntOrString.fromString(MEMBER_PORT_NAME) }],
+        ports: [{ name: MEMBER_PORT_NAME, port: target.port, targetPort: k8s.IntOrString.fromString(MEMBER_PORT_NAME), appProtocol: 'tcp' }],
       },
     });
   }

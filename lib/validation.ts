@@ -9,7 +9,17 @@ const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** Formats a prop value for an error message, showing its type where `String()` would hide it. */
 export function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value !== null && typeof value === 'object') {
+    let json: string;
+    try {
+      json = JSON.stringify(value) ?? String(value);
+    } catch {
+      json = String(value);
+    }
+    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+  }
+  return String(value);
 }
 
 /** An integer within [min, max]. */

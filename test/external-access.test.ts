@@ -13,7 +13,7 @@ const smart = { replicas: 3, externalAccess: { smartClients: true, type: 'NodePo
 describe('service', () => {
   it('is a plain ClusterIP Service by default (control for the types below)', () => {
     const spec = service(synth()).spec;
-    expect(spec).toEqual({ selector: { name: 'hazelcast' }, ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast' }] });
+    expect(spec).toEqual({ selector: { name: 'hazelcast' }, ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast', appProtocol: 'tcp' }] });
   });
   it('NodePort: type, the given node port, externalTrafficPolicy Local, annotations on this Service only', () => {
     const ms = synth({ service: { type: 'NodePort', nodePort: 30701, annotations: { 'example.com/team': 'cache' } }, commonAnnotations: { owner: 'platform' } });
@@ -22,7 +22,7 @@ describe('service', () => {
       type: 'NodePort',
       externalTrafficPolicy: 'Local',
       selector: { name: 'hazelcast' },
-      ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast', nodePort: 30701 }],
+      ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast', appProtocol: 'tcp', nodePort: 30701 }],
     });
     expect(s.metadata.annotations).toEqual({ 'owner': 'platform', 'example.com/team': 'cache' });
     expect(byKind(ms, 'Deployment').metadata.annotations['example.com/team']).toBeUndefined();
@@ -36,7 +36,7 @@ describe('service', () => {
   });
   it('headless: clusterIP None, nothing else changes', () => {
     const s = service(synth({ service: { headless: true } }));
-    expect(s.spec).toEqual({ clusterIP: 'None', selector: { name: 'hazelcast' }, ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast' }] });
+    expect(s.spec).toEqual({ clusterIP: 'None', selector: { name: 'hazelcast' }, ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast', appProtocol: 'tcp' }] });
   });
   it('refuses what Kubernetes or the stack cannot do, naming prop, value and what is valid', () => {
     expect(() => synth({ service: { type: 'ExternalName' as any } }))
@@ -111,7 +111,7 @@ describe('externalAccess (smart clients outside)', () => {
         type: 'NodePort',
         externalTrafficPolicy: 'Local',
         selector: { 'name': 'hazelcast', 'statefulset.kubernetes.io/pod-name': `hazelcast-${i}` },
-        ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast' }],
+        ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast', appProtocol: 'tcp' }],
       });
     }
     expect(ms.filter((m) => m.kind === 'Service')).toHaveLength(4);

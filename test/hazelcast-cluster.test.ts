@@ -38,7 +38,7 @@ describe('the tutorial fields', () => {
     const service = byKind(manifests, 'Service');
     expect(service.apiVersion).toBe('v1');
     expect(service.spec.selector).toEqual({ name: 'hazelcast' });
-    expect(service.spec.ports).toEqual([{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast' }]);
+    expect(service.spec.ports).toEqual([{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast', appProtocol: 'tcp' }]);
   });
 
   it('Deployment hazelcast: apps/v1, selector exactly name=hazelcast, pod label, container port 5701 named hazelcast', () => {

@@ -168,7 +168,7 @@ describe('metrics', () => {
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/metrics',
     });
     const service = find(ms, 'Service', 'hazelcast-metrics');
-    expect(service.spec).toEqual({ selector: { name: 'hazelcast' }, ports: [{ name: 'metrics', port: 9090, targetPort: 'metrics' }] });
+    expect(service.spec).toEqual({ selector: { name: 'hazelcast' }, ports: [{ name: 'metrics', port: 9090, targetPort: 'metrics', appProtocol: 'http' }] });
   });
 
   it('defaults to port 8080, and refuses the member port', () => {

@@ -28,7 +28,7 @@ describe('HazelcastClientService', () => {
     const blue = app('blue');
     const green = app('green');
     expect(clientService(blue).metadata.namespace).toBe('shop');
-    expect(clientService(blue).spec).toEqual({ selector: { name: 'hazelcast' }, ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast' }] });
+    expect(clientService(blue).spec).toEqual({ selector: { name: 'hazelcast' }, ports: [{ name: 'hazelcast', port: 5701, targetPort: 'hazelcast', appProtocol: 'tcp' }] });
     expect(clientService(green).spec.selector).toEqual({ name: 'hazelcast-v57' });
     // control: every other object of the two apps is identical
     const rest = (m: Manifest[]) => m.filter((o) => o !== clientService(m));
