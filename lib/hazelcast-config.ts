@@ -102,15 +102,27 @@ export interface HazelcastConfig extends Omit<schema.HazelcastMemberConfig, 'map
   readonly network?: HazelcastNetworkConfig;
 
   /**
-   * Jet, the streaming and SQL engine. The stack keeps what the official image's own config turns on
-   * (`enabled: true`, `resource-upload-enabled: true`) unless this says otherwise; SQL needs Jet.
-   * @default { enabled: true, 'resource-upload-enabled': true }
+   * Jet, the streaming and SQL engine: off unless `enabled: true` (the official image turns it on, with resource
+   * upload; the stack turns both off). Community Edition has no authentication, so with Jet on any admitted client
+   * can run jobs on the members and, through SQL's File connector, read every file the member process can read,
+   * the ServiceAccount token included. `resource-upload-enabled: true` also lets clients run their own classes
+   * there. SQL needs Jet.
+   * @default { enabled: false, 'resource-upload-enabled': false }
    */
   readonly jet?: schema.Jet;
 }
 
-/** What the image's default config (hazelcast-docker.xml, the jar's hazelcast-docker-assembly.yaml) sets for Jet. */
-export const IMAGE_JET_DEFAULTS = { 'enabled': true, 'resource-upload-enabled': true } as const;
+/** Jet as the stack runs it unless `config.jet` says otherwise: off, and no uploaded classes when turned on. */
+export const STACK_JET_DEFAULTS = { 'enabled': false, 'resource-upload-enabled': false } as const;
+
+/** Whether `config.jet` turns Jet on, and resource upload with it (checked booleans). */
+export function jetSettings(config: HazelcastConfig | undefined): { enabled: boolean; resourceUpload: boolean } {
+  const jet = { ...STACK_JET_DEFAULTS, ...config?.jet };
+  for (const key of ['enabled', 'resource-upload-enabled'] as const) {
+    if (typeof jet[key] !== 'boolean') throw new Error(`'config.jet.${key}' (${show(jet[key])}) must be true or false`);
+  }
+  return { enabled: jet.enabled as boolean, resourceUpload: jet['resource-upload-enabled'] as boolean };
+}
 
 /**
  * Hazelcast properties the stack sets itself (as -D JVM options), with what decides each: neither
@@ -169,10 +181,11 @@ export function renderHazelcastConfig(config: HazelcastConfig, context: RenderCo
     }
     properties[key] = value;
   }
-  const jetSection = { ...IMAGE_JET_DEFAULTS, ...jet };
-  if ('sql' in sections && jetSection.enabled === false) {
-    throw new Error(`'config.sql' needs Jet, which 'config.jet.enabled' (false) turns off: SQL runs on the Jet engine; `
-      + 'turn Jet on (the default) or drop config.sql');
+  const { enabled, resourceUpload } = jetSettings(config);
+  const jetSection = { ...jet, 'enabled': enabled, 'resource-upload-enabled': resourceUpload };
+  if ('sql' in sections && !enabled) {
+    throw new Error(`'config.sql' needs Jet, which is off: SQL runs on the Jet engine; `
+      + 'turn it on with config.jet.enabled true or drop config.sql');
   }
   const hazelcast: Record<string, unknown> = {
     ...(Object.keys(properties).length > 0 ? { properties } : {}),

@@ -5,7 +5,7 @@ import { ClusterSettings } from './cluster-props';
 import { CONFIG_DIR } from './config-map';
 import { discoveryEnv, zoneAwareEnv } from './discovery';
 import { externalAccessEnv } from './external-access';
-import { JOIN_WAIT_PROPERTY, STACK_PROPERTIES } from './hazelcast-config';
+import { JOIN_WAIT_PROPERTY, STACK_PROPERTIES, jetSettings } from './hazelcast-config';
 import { ipFamilyJvmOptions } from './ip-families';
 import { checkEnvName, checkToken, show } from './validation';
 
@@ -21,6 +21,7 @@ const STACK_OWNED_OVERRIDES: ReadonlyArray<readonly [RegExp, string, RegExp]> = 
   [/^hz\.network\.rest-api\./, 'the stack: the probes need the REST API health checks', /^HZ_NETWORK_RESTAPI_/],
   [/^hz\.advanced-network\./, 'the port prop (advanced-network replaces the network the stack sets)', /^HZ_ADVANCEDNETWORK_/],
   [/^hz\.cluster-name$/, 'the clusterName prop', /^HZ_CLUSTERNAME$/],
+  [/^hz\.jet\.(enabled|resource-upload-enabled)$/, 'config.jet (enabled, resource-upload-enabled)', /^HZ_JET_(ENABLED|RESOURCEUPLOADENABLED)$/],
 ];
 
 /** JVM options: the stack's (heap, join wait, shutdown, config file, JMX), then the checked `jvmOptions`. */
@@ -57,6 +58,18 @@ export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): str
   return jvmOptions;
 }
 
+/**
+ * Jet on or off, and resource upload, as `config.jet` decides (off by default). As env they override the image's
+ * own config (which turns both on) when no `config` is given, and agree with the ConfigMap when one is.
+ */
+function jetEnv(s: ClusterSettings): k8s.EnvVar[] {
+  const jet = jetSettings(s.props.config);
+  return [
+    { name: 'HZ_JET_ENABLED', value: String(jet.enabled) },
+    { name: 'HZ_JET_RESOURCEUPLOADENABLED', value: String(jet.resourceUpload) },
+  ];
+}
+
 /** The member container's env list. */
 export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap: boolean, userCodeEnv?: k8s.EnvVar): k8s.EnvVar[] {
   const env: k8s.EnvVar[] = [
@@ -69,6 +82,7 @@ export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap:
     { name: 'HZ_NETWORK_RESTAPI_ENABLED', value: 'true' },
     { name: 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED', value: 'true' },
     ...(s.zoneAware ? zoneAwareEnv() : []),
+    ...jetEnv(s),
     ...(s.metricsPort !== undefined ? [{ name: 'PROMETHEUS_PORT', value: String(s.metricsPort) }] : []),
     ...(s.props.loggingLevel !== undefined ? [{ name: 'LOGGING_LEVEL', value: s.props.loggingLevel }] : []),
     ...(userCodeEnv ? [userCodeEnv] : []),

@@ -10,6 +10,20 @@ import { extraContainers, extraMounts, extraPodMetadata, extraVolumes, RESTRICTE
 import { memberProbes } from './probes';
 import { USER_CODE_DIR, USER_CODE_INIT_CONTAINER, UserCodeParts, userCodeParts } from './user-code';
 
+/** Where Kubernetes discovery reads the ServiceAccount token, CA and namespace (the kubelet's automount path). */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** The token volume: what the kubelet's automount projects, mounted in the member container only. */
+const SERVICE_ACCOUNT_VOLUME: k8s.Volume = {
+  name: 'kube-api-access',
+  projected: {
+    sources: [
+      { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardApi: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+    ],
+  },
+};
+
 /** Time the JVM gets to exit after Hazelcast's graceful shutdown has given up. */
 const SHUTDOWN_MARGIN = Duration.seconds(30);
 
@@ -80,10 +94,10 @@ function memberPodTemplate(s: ClusterSettings, refs: MemberPodRefs): k8s.PodTemp
   };
   const userCode = p.userCode !== undefined ? userCodeParts(p.userCode, RESTRICTED_CONTAINER) : undefined;
 
-  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: {} }];
+  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: {} }, SERVICE_ACCOUNT_VOLUME];
   if (refs.config) volumes.push({ name: 'config', configMap: { name: refs.config.configMap.name } });
   if (userCode) volumes.push(userCode.volume);
-  const volumeNames = new Set(['tmp', 'config', 'user-code']);
+  const volumeNames = new Set(['tmp', SERVICE_ACCOUNT_VOLUME.name, 'config', 'user-code']);
   volumes.push(...extraVolumes(p.extraVolumes, volumeNames));
 
   const containerNames = new Set(['hazelcast', USER_CODE_INIT_CONTAINER]);
@@ -105,7 +119,8 @@ function memberPodTemplate(s: ClusterSettings, refs: MemberPodRefs): k8s.PodTemp
     },
     spec: {
       serviceAccountName: s.platform.serviceAccountName,
-      automountServiceAccountToken: true,
+      // Discovery needs the token; only the member container mounts it (below), not init containers or sidecars.
+      automountServiceAccountToken: false,
       terminationGracePeriodSeconds: s.shutdownSeconds + SHUTDOWN_MARGIN.toSeconds(),
       priorityClassName: p.priorityClassName,
       securityContext: {
@@ -130,10 +145,13 @@ function memberContainer(s: ClusterSettings, refs: MemberPodRefs, userCode: User
   if (s.metricsPort !== undefined) ports.push({ name: METRICS_PORT_NAME, containerPort: s.metricsPort, protocol: 'TCP' });
   const memory = k8s.Quantity.fromString(`${s.memoryMiB}Mi`);
   const ephemeralStorage = k8s.Quantity.fromString(`${s.ephemeralMiB}Mi`);
-  const volumeMounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+  const volumeMounts: k8s.VolumeMount[] = [
+    { name: 'tmp', mountPath: '/tmp' },
+    { name: SERVICE_ACCOUNT_VOLUME.name, mountPath: SERVICE_ACCOUNT_DIR, readOnly: true },
+  ];
   if (refs.config) volumeMounts.push({ name: 'config', mountPath: CONFIG_DIR, readOnly: true });
   if (userCode) volumeMounts.push(userCode.mount);
-  volumeMounts.push(...extraMounts(s.props.extraVolumeMounts, new Set(volumes.map((v) => v.name)), ['/tmp', CONFIG_DIR, USER_CODE_DIR]));
+  volumeMounts.push(...extraMounts(s.props.extraVolumeMounts, new Set(volumes.map((v) => v.name)), ['/tmp', SERVICE_ACCOUNT_DIR, CONFIG_DIR, USER_CODE_DIR]));
 
   return {
     name: 'hazelcast',

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Duration, Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { HazelcastConfig, renderHazelcastConfig } from '../lib';
-import { byKind, synth } from './util';
+import { byKind, env, synth } from './util';
 
 /** The `hazelcast:` section the ConfigMap carries (knobs.test.ts shows the ConfigMap holds exactly this, as YAML). */
 function hazelcastYaml(config: HazelcastConfig): any {
@@ -150,16 +150,25 @@ describe('typed settings and schema keys together', () => {
     expect(() => synth({ config: { map: { m: {} } } as any })).toThrowError(/'config\.map' is written 'config\.maps' here/);
   });
 
-  it('keeps Jet on with resource upload, as the image does, unless config says otherwise', () => {
-    expect(hazelcastYaml({ queue: { q: {} } }).jet).toEqual({ 'enabled': true, 'resource-upload-enabled': true });
-    expect(hazelcastYaml({ jet: { 'resource-upload-enabled': false } }).jet).toEqual({ 'enabled': true, 'resource-upload-enabled': false });
-    expect(hazelcastYaml({ jet: { enabled: false } }).jet).toEqual({ 'enabled': false, 'resource-upload-enabled': true });
+  it('turns Jet and resource upload off (the image turns both on) unless config.jet says otherwise', () => {
+    expect(hazelcastYaml({ queue: { q: {} } }).jet).toEqual({ 'enabled': false, 'resource-upload-enabled': false });
+    expect(hazelcastYaml({ jet: { enabled: true } }).jet).toEqual({ 'enabled': true, 'resource-upload-enabled': false });
+    expect(hazelcastYaml({ jet: { 'enabled': true, 'resource-upload-enabled': true } }).jet).toEqual({ 'enabled': true, 'resource-upload-enabled': true });
+  });
+
+  it('sets the same in the env, which overrides the image\'s own config when no config is given', () => {
+    const jetEnv = (props: object) => env(synth(props)).filter((e) => e.name.startsWith('HZ_JET_'));
+    expect(jetEnv({})).toEqual([{ name: 'HZ_JET_ENABLED', value: 'false' }, { name: 'HZ_JET_RESOURCEUPLOADENABLED', value: 'false' }]);
+    expect(jetEnv({ config: { jet: { enabled: true } } })).toEqual([{ name: 'HZ_JET_ENABLED', value: 'true' }, { name: 'HZ_JET_RESOURCEUPLOADENABLED', value: 'false' }]);
+    expect(() => synth({ env: { HZ_JET_ENABLED: 'true' } })).toThrowError(/'env' "HZ_JET_ENABLED" is set by the stack/);
+    expect(() => synth({ jvmOptions: ['-Dhz.jet.enabled=true'] })).toThrowError(/overrides what the stack sets; it follows config.jet/);
+    expect(() => synth({ config: { jet: { enabled: 'true' as any } } })).toThrowError(/'config.jet.enabled' \("true"\) must be true or false/);
   });
 
   it('refuses SQL settings with Jet off: SQL runs on Jet', () => {
-    expect(() => synth({ config: { jet: { enabled: false }, sql: { 'statement-timeout-millis': 5000 } } }))
-      .toThrowError(/'config\.sql' needs Jet, which 'config\.jet\.enabled' \(false\) turns off/);
-    expect(hazelcastYaml({ sql: { 'statement-timeout-millis': 5000 } }).sql).toEqual({ 'statement-timeout-millis': 5000 });
+    expect(() => synth({ config: { sql: { 'statement-timeout-millis': 5000 } } }))
+      .toThrowError(/'config\.sql' needs Jet, which is off/);
+    expect(hazelcastYaml({ jet: { enabled: true }, sql: { 'statement-timeout-millis': 5000 } }).sql).toEqual({ 'statement-timeout-millis': 5000 });
   });
 });
 

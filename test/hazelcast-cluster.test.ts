@@ -91,11 +91,12 @@ describe('discovery and RBAC', () => {
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'hazelcast', namespace: 'default' }]);
   });
 
-  it('mounts the service-account token for the member pods only', () => {
+  it('mounts the service-account token for the member container only', () => {
     expect(byKind(manifests, 'ServiceAccount').automountServiceAccountToken).toBe(false);
     const pod = byKind(manifests, 'Deployment').spec.template.spec;
     expect(pod.serviceAccountName).toBe('hazelcast');
-    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
   });
 
   it('puts the RoleBinding subject and every object in the namespace prop', () => {
@@ -185,8 +186,11 @@ describe('Pod Security "restricted"', () => {
     expect(member.securityContext).toEqual({
       allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
     });
-    expect(member.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
-    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(member.volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+    ]);
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['tmp', 'kube-api-access']);
   });
 
   it('uses no host namespaces, host paths, host ports or privileged containers', () => {

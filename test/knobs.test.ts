@@ -36,8 +36,8 @@ describe('config', () => {
             'eviction': { 'eviction-policy': 'LRU', 'max-size-policy': 'PER_NODE', 'size': 10000 },
           },
         },
-        // The image's own config turns Jet on; a config of ours replaces that file, so the stack keeps it on.
-        'jet': { 'enabled': true, 'resource-upload-enabled': true },
+        // Jet off, and no uploaded classes, unless config.jet turns them on (the image turns both on).
+        'jet': { 'enabled': false, 'resource-upload-enabled': false },
       },
     }));
     expect(envValue(ms, 'JAVA_OPTS')).toContain('-Dhazelcast.config=/data/hazelcast/hazelcast.yaml');

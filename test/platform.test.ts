@@ -195,3 +195,21 @@ describe('what a client app needs', () => {
     expect(() => build().cluster.addClientConfig({ smartRouting: 'no' as any })).toThrowError(/addClientConfig smartRouting \("no"\) must be true or false/);
   });
 });
+
+describe('the ServiceAccount token', () => {
+  const sidecar = { name: 'log-shipper', image: 'docker.io/fluent/fluent-bit:3.0' };
+  it('is mounted in the member container only: the pod does not automount it, a sidecar does not get it', () => {
+    const ms = synth({ sidecars: [sidecar], userCode: { image: 'docker.io/acme/jars:1' } });
+    const pod = podSpec(ms);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.volumes.find((v: any) => v.name === 'kube-api-access').projected.sources.map((s: any) => Object.keys(s)[0]))
+      .toEqual(['serviceAccountToken', 'configMap', 'downwardAPI']);
+    const mounts = (c: any) => (c.volumeMounts ?? []).map((m: any) => m.mountPath);
+    expect(mounts(pod.containers[0])).toContain('/var/run/secrets/kubernetes.io/serviceaccount');
+    for (const c of [...pod.containers.slice(1), ...pod.initContainers]) expect(mounts(c), c.name).not.toContain('/var/run/secrets/kubernetes.io/serviceaccount');
+  });
+  it('control: a mount of the user\'s at that path is refused, as the stack\'s other paths are', () => {
+    expect(() => synth({ extraVolumes: [{ name: 'x', emptyDir: {} }], extraVolumeMounts: [{ name: 'x', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }))
+      .toThrowError(/extraVolumeMounts/);
+  });
+});

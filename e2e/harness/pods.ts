@@ -23,7 +23,11 @@ export interface PodRun { phase: 'Succeeded' | 'Failed'; exitCode: number; log: 
  * Runs a one-shot pod (restartPolicy Never) from the member image with `command`, waits until it ends and returns
  * its exit code and log (read through the kubelet, as `kubectl logs` does). The pod is deleted afterwards.
  */
-export async function runPod(namespace: string, name: string, command: string[], opts: { labels?: Record<string, string>; timeoutMs?: number; securityContext?: object } = {}): Promise<PodRun> {
+export async function runPod(namespace: string, name: string, command: string[], opts: {
+  labels?: Record<string, string>; timeoutMs?: number; securityContext?: object;
+  /** A ConfigMap to mount read-only (an app's client config). */
+  configMap?: { name: string; mountPath: string };
+} = {}): Promise<PodRun> {
   await kubectl(['apply', '-f', '-'], JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -35,9 +39,12 @@ export async function runPod(namespace: string, name: string, command: string[],
         name: 'probe', image: MEMBER_IMAGE, imagePullPolicy: 'Never', command,
         securityContext: opts.securityContext ?? RESTRICTED_CONTAINER,
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '384Mi' } },
-        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+        volumeMounts: [
+          { name: 'tmp', mountPath: '/tmp' },
+          ...(opts.configMap ? [{ name: 'config', mountPath: opts.configMap.mountPath, readOnly: true }] : []),
+        ],
       }],
-      volumes: [{ name: 'tmp', emptyDir: {} }],
+      volumes: [{ name: 'tmp', emptyDir: {} }, ...(opts.configMap ? [{ name: 'config', configMap: { name: opts.configMap.name } }] : [])],
     },
   }));
   try {

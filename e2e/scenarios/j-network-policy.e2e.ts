@@ -4,8 +4,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HazelcastCluster } from '../../lib';
 import {
-  createRestrictedNamespace, deleteNamespace, kubectl, memberPods, root, synthYaml, waitFor, waitForClusterInLogs,
+  createRestrictedNamespace, deleteNamespace, kubectl, memberPods, root, synthApp, synthYaml, waitFor, waitForClusterInLogs,
 } from '../harness/cluster';
 import { clientCommand, clientResult, httpGetCommand, runPod } from '../harness/pods';
 
@@ -17,6 +18,8 @@ const metricsNs = 'netpol-metrics';
 const cacheNs = 'netpol-cache';
 const webNs = 'netpol-web';
 const otherNs = 'netpol-other';
+/** The value of the Secret behind the members' `team` attribute (envValueFrom). */
+const TEAM_FROM_SECRET = 'payments-from-a-secret';
 
 describe('NetworkPolicy of dist/, enforced', () => {
   afterAll(async () => {
@@ -62,7 +65,15 @@ describe('NetworkPolicy of dist/, enforced', () => {
 
   it('clientsFrom: a client in another namespace reads and writes through the Service; a third namespace, and an unlabelled pod of the admitted one, cannot connect', async () => {
     for (const ns of [cacheNs, webNs, otherNs]) await createRestrictedNamespace(ns);
-    await kubectl(['apply', '-f', '-'], synthYaml({ namespace: cacheNs, replicas: 2, networkPolicy: true, clientsFrom: [{ namespace: webNs }], cpuRequestMillis: 100 }));
+    // a member attribute from a Secret (envValueFrom), which the client below reads back from every member
+    await kubectl(['create', 'secret', 'generic', 'team', '-n', cacheNs, `--from-literal=name=${TEAM_FROM_SECRET}`]);
+    await kubectl(['apply', '-f', '-'], synthApp((chart) => {
+      const cluster = new HazelcastCluster(chart, 'Hazelcast', {
+        namespace: cacheNs, replicas: 2, networkPolicy: true, clientsFrom: [{ namespace: webNs }], cpuRequestMillis: 100,
+        envValueFrom: { HZ_MEMBERATTRIBUTES_TEAM_VALUE: { secretKeyRef: { name: 'team', key: 'name' } } },
+      });
+      cluster.addClientConfig({ namespace: webNs });
+    }));
     await waitForClusterInLogs(cacheNs, 'hazelcast', 2);
     const address = `hazelcast.${cacheNs}.svc.cluster.local:5701`;
     const label = { labels: { 'hazelcast-client': 'true' } };
@@ -75,5 +86,14 @@ describe('NetworkPolicy of dist/, enforced', () => {
     expect(other.exitCode, other.log).not.toBe(0);
     const unlabelled = await runPod(webNs, 'web-unlabelled', clientCommand(address, 'hazelcast', 'size', ['--timeout-seconds', '20']));
     expect(unlabelled.exitCode, unlabelled.log).not.toBe(0);
+  });
+
+  it('the app\'s client config (addClientConfig) connects a smart client to every member, which serve the Secret\'s value', async () => {
+    const members = await runPod(webNs, 'web-client-config',
+      ['hz-e2e-client', '--client-config', '/etc/hazelcast-client/hazelcast-client.yaml', '--op', 'members', '--attribute', 'team'],
+      { labels: { 'hazelcast-client': 'true' }, configMap: { name: 'hazelcast-client-config', mountPath: '/etc/hazelcast-client' } });
+    expect(members.exitCode, members.log).toBe(0);
+    // one connection per member: smart routing reached each member's pod address through the NetworkPolicy
+    expect(clientResult(members.log)).toMatchObject({ ok: true, members: 2, connections: 2, attributes: [TEAM_FROM_SECRET, TEAM_FROM_SECRET] });
   });
 });

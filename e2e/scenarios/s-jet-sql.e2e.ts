@@ -1,16 +1,20 @@
-// (s) Jet and SQL with the image's default config (no `config`: hazelcast-docker.xml turns Jet on): a batch Jet
-// job submitted by a Java client (hz-e2e-client --op jet: Sources.map -> Sinks.map, no user classes) runs on both
-// members and copies 1000 entries; SQL over the copy works from a client (hz-e2e-client --op sql; the image's lib/
-// holds hazelcast-sql, as the official image's does). Control: `config: { jet: { enabled: false } }`: the same job
-// submission and the same query fail with Hazelcast's JetDisabledException message.
+// (s) Jet and SQL, and what an admitted client can reach through them. The stack's default turns Jet (and with it
+// SQL) off, overriding the image's own config (hazelcast-docker.xml turns Jet and resource upload on): a job, a
+// query, and SQL's File connector pointed at the member's ServiceAccount directory all fail with Hazelcast's
+// JetDisabledException message. Control: `config: { jet: { enabled: true } }`: a batch Jet job submitted by a Java
+// client (hz-e2e-client --op jet: Sources.map -> Sinks.map, no user classes) runs on both members and copies 1000
+// entries, SQL over the copy works, and the same File mapping reads a file of the member's ServiceAccount
+// directory (its header line, the namespace, comes back as the column name): what Jet on hands every admitted client.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRestrictedNamespace, deleteNamespace, kubectl, memberLog, synthYaml, waitForCluster } from '../harness/cluster';
 import { clientCommand, clientResult, runPod } from '../harness/pods';
 
 const ns = 'jet-sql';
-const nsControl = 'jet-off';
+const nsDefault = 'jet-off';
 const JOB = 'e2e-copy-jet-in-jet-out';
 const MAPPING = `CREATE MAPPING "jet-out" TYPE IMap OPTIONS ('keyFormat'='varchar', 'valueFormat'='varchar')`;
+/** SQL's File connector over the directory where the kubelet mounts the member's ServiceAccount token. */
+const SA_FILE = `CREATE MAPPING sa TYPE File OPTIONS ('format'='csv', 'path'='/var/run/secrets/kubernetes.io/serviceaccount', 'glob'='namespace'); SELECT * FROM sa`;
 // Hazelcast 5.7's answer to a job or query when the members run with Jet off (com.hazelcast.jet.impl.util.Util).
 const JET_DISABLED = 'The Jet engine is disabled.\nTo enable the Jet engine on the members, do one of the following:';
 
@@ -19,13 +23,13 @@ const address = (n: string) => `hazelcast.${n}.svc.cluster.local:5701`;
 describe('Jet and SQL', () => {
   afterAll(async () => {
     await deleteNamespace(ns);
-    await deleteNamespace(nsControl);
+    await deleteNamespace(nsDefault);
   });
 
-  it('a Jet job runs on the members, SQL over its output works', async () => {
+  it('control: with config.jet.enabled true, a Jet job runs on the members, SQL over its output works, and the File connector reads the member\'s files', async () => {
     await createRestrictedNamespace(ns);
-    const yaml = synthYaml({ namespace: ns, replicas: 2 });
-    expect(yaml).not.toContain('hazelcast.yaml'); // the image's own config
+    const yaml = synthYaml({ namespace: ns, replicas: 2, config: { jet: { enabled: true } } });
+    expect(yaml).toMatch(/jet:\n\s+enabled: true\n\s+resource-upload-enabled: false/);
     await kubectl(['apply', '-f', '-'], yaml);
     const { pods } = await waitForCluster(ns, 'hazelcast', 2);
 
@@ -51,27 +55,34 @@ describe('Jet and SQL', () => {
     expect(select.exitCode, select.log).toBe(0);
     const rows = (clientResult(select.log).rows as string[][]).sort();
     expect(rows).toEqual([['key-7', 'value-7'], ['key-999', 'value-999']]);
+
+    const file = await runPod(ns, 'sql-file', clientCommand(address(ns), 'hazelcast', 'sql', ['--sql', SA_FILE]));
+    expect(file.exitCode, file.log).toBe(0);
+    expect(clientResult(file.log)).toMatchObject({ ok: true, columns: [ns] });
   });
 
-  it('control: with config.jet.enabled false, the job and the query fail with JetDisabledException', async () => {
-    await createRestrictedNamespace(nsControl);
-    const yaml = synthYaml({ namespace: nsControl, replicas: 1, config: { jet: { enabled: false } } });
-    expect(yaml).toMatch(/jet:\n\s+enabled: false/);
+  it('by default Jet is off: the job, the query and the File connector fail with JetDisabledException', async () => {
+    await createRestrictedNamespace(nsDefault);
+    const yaml = synthYaml({ namespace: nsDefault, replicas: 1 });
+    expect(yaml).not.toContain('hazelcast.yaml'); // no config: the image's own, which turns Jet on, overridden by env
+    expect(yaml).toMatch(/name: HZ_JET_ENABLED\n\s+value: "false"/);
     await kubectl(['apply', '-f', '-'], yaml);
-    await waitForCluster(nsControl, 'hazelcast', 1);
+    await waitForCluster(nsDefault, 'hazelcast', 1);
 
-    const put = await runPod(nsControl, 'put', clientCommand(address(nsControl), 'hazelcast', 'put', ['--map', 'jet-in', '--count', '1000']));
+    const put = await runPod(nsDefault, 'put', clientCommand(address(nsDefault), 'hazelcast', 'put', ['--map', 'jet-in', '--count', '1000']));
     expect(clientResult(put.log), put.log).toMatchObject({ ok: true, written: 1000 });
-    const jet = await runPod(nsControl, 'jet', clientCommand(address(nsControl), 'hazelcast', 'jet', ['--map', 'jet-in', '--out', 'jet-out']));
+    const jet = await runPod(nsDefault, 'jet', clientCommand(address(nsDefault), 'hazelcast', 'jet', ['--map', 'jet-in', '--out', 'jet-out']));
     expect(jet.exitCode, jet.log).toBe(1);
     const jetError = String(clientResult(jet.log).error);
     expect(jetError).toMatch(/^JetDisabledException: /);
     expect(jetError).toContain(JET_DISABLED);
 
-    const sql = await runPod(nsControl, 'sql', clientCommand(address(nsControl), 'hazelcast', 'sql', ['--sql', `${MAPPING}; SELECT COUNT(*) FROM "jet-out"`]));
-    expect(sql.exitCode, sql.log).toBe(1);
-    const sqlError = String(clientResult(sql.log).error);
-    expect(sqlError).toMatch(/^HazelcastSqlException: /);
-    expect(sqlError).toContain(JET_DISABLED);
+    for (const [pod, sql] of [['sql', `${MAPPING}; SELECT COUNT(*) FROM "jet-out"`], ['sql-file', SA_FILE]]) {
+      const run = await runPod(nsDefault, pod, clientCommand(address(nsDefault), 'hazelcast', 'sql', ['--sql', sql]));
+      expect(run.exitCode, run.log).toBe(1);
+      const sqlError = String(clientResult(run.log).error);
+      expect(sqlError).toMatch(/^HazelcastSqlException: /);
+      expect(sqlError).toContain(JET_DISABLED);
+    }
   });
 });

@@ -256,7 +256,11 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     const streamed = ['data', 'watch'];
     const journaledProps = { ...oldProps, config: withUpgradeJournal(undefined, streamed) };
     const scratch = new HazelcastCluster(new Chart(new App(), 'scratch'), 'Blue', journaledProps);
-    const greenProps = { ...blueGreenProps(scratch), name: green, replicas: 2, image: `docker.io/hazelcast/hazelcast:${NEW}`, ...SMALL, ...POLICY };
+    // The new cluster runs the copy's Jet jobs, so Jet is on there (off by default); the old one needs none.
+    const greenProps = {
+      ...blueGreenProps(scratch), name: green, replicas: 2, image: `docker.io/hazelcast/hazelcast:${NEW}`, ...SMALL, ...POLICY,
+      config: { jet: { enabled: true } },
+    };
     // The app at each step, as a user's main.ts would say it.
     const step = (blue: HazelcastClusterProps | undefined, greenThere: boolean, target: 'blue' | 'green') => synthApp((chart) => {
       const b = blue ? new HazelcastCluster(chart, 'Blue', blue) : undefined;

@@ -21,6 +21,8 @@
 // Hazelcast's own logging goes to stderr at WARNING.
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.config.YamlClientConfigBuilder;
+import com.hazelcast.client.impl.clientside.HazelcastClientProxy;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.jet.Job;
@@ -67,25 +69,29 @@ public final class HzE2eClient {
         HazelcastInstance client = null;
         int code;
         try {
-            String address = require(a, "address");
-            String cluster = require(a, "cluster");
             if (!Set.of("put", "get", "size", "members", "clear", "jet", "sql").contains(op)) {
                 throw new IllegalArgumentException("--op must be put, get, size, members, clear, jet or sql, not '" + op + "'");
             }
             Logger.getLogger("").setLevel(Level.WARNING);
             Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
-            ClientConfig config = new ClientConfig();
-            config.setClusterName(cluster);
+            ClientConfig config;
+            if (a.containsKey("client-config")) {
+                // hazelcast-client.yaml as an app mounts it (HazelcastCluster.addClientConfig): taken as it is
+                config = new YamlClientConfigBuilder(a.get("client-config")).build();
+            } else {
+                config = new ClientConfig();
+                config.setClusterName(require(a, "cluster"));
+                for (String addr : require(a, "address").split(",")) config.getNetworkConfig().addAddress(addr.trim());
+                config.getNetworkConfig().setSmartRouting(Boolean.parseBoolean(a.getOrDefault("smart", "true")));
+                long connectMillis = Math.max(1000L, timeoutSeconds * 1000L - 1000L);
+                config.getNetworkConfig().setConnectionTimeout((int) Math.min(connectMillis, 5000L));
+                config.getConnectionStrategyConfig().getConnectionRetryConfig()
+                        .setClusterConnectTimeoutMillis(connectMillis)
+                        .setInitialBackoffMillis(200)
+                        .setMaxBackoffMillis(1000);
+            }
             config.setProperty("hazelcast.logging.type", "jdk");
             config.setProperty("hazelcast.phone.home.enabled", "false");
-            for (String addr : address.split(",")) config.getNetworkConfig().addAddress(addr.trim());
-            config.getNetworkConfig().setSmartRouting(Boolean.parseBoolean(a.getOrDefault("smart", "true")));
-            long connectMillis = Math.max(1000L, timeoutSeconds * 1000L - 1000L);
-            config.getNetworkConfig().setConnectionTimeout((int) Math.min(connectMillis, 5000L));
-            config.getConnectionStrategyConfig().getConnectionRetryConfig()
-                    .setClusterConnectTimeoutMillis(connectMillis)
-                    .setInitialBackoffMillis(200)
-                    .setMaxBackoffMillis(1000);
             client = HazelcastClient.newHazelcastClient(config);
 
             String mapName = a.getOrDefault("map", "e2e");
@@ -137,6 +143,17 @@ public final class HzE2eClient {
                     for (Member m : client.getCluster().getMembers()) members.add(m.getAddress().toString());
                     out.put("members", members.size());
                     out.put("addresses", members);
+                    // the client's open member connections: a smart client opens one to every member (on its pod
+                    // address) soon after it connected through the Service
+                    var connections = ((HazelcastClientProxy) client).client.getConnectionManager();
+                    long until = System.currentTimeMillis() + 15_000;
+                    while (connections.getActiveConnections().size() < members.size() && System.currentTimeMillis() < until) Thread.sleep(200);
+                    out.put("connections", connections.getActiveConnections().size());
+                    if (a.containsKey("attribute")) {
+                        List<Object> values = new ArrayList<>();
+                        for (Member m : client.getCluster().getMembers()) values.add(m.getAttribute(a.get("attribute")));
+                        out.put("attributes", values);
+                    }
                     break;
                 }
                 case "jet": {
@@ -154,6 +171,7 @@ public final class HzE2eClient {
                 }
                 case "sql": {
                     List<Object> rows = new ArrayList<>();
+                    List<Object> columnNames = new ArrayList<>();
                     List<Object> updateCounts = new ArrayList<>();
                     for (String statement : require(a, "sql").split(";")) {
                         if (statement.isBlank()) continue;
@@ -162,6 +180,8 @@ public final class HzE2eClient {
                             updateCounts.add(result.updateCount());
                             if (result.isRowSet()) {
                                 int columns = result.getRowMetadata().getColumnCount();
+                                columnNames = new ArrayList<>();
+                                for (int c = 0; c < columns; c++) columnNames.add(result.getRowMetadata().getColumn(c).getName());
                                 for (SqlRow row : result) {
                                     List<Object> cells = new ArrayList<>();
                                     for (int c = 0; c < columns; c++) cells.add(String.valueOf((Object) row.getObject(c)));
@@ -171,6 +191,7 @@ public final class HzE2eClient {
                         }
                     }
                     out.put("updateCounts", updateCounts);
+                    out.put("columns", columnNames);
                     out.put("rows", rows);
                     break;
                 }
