@@ -13,6 +13,7 @@ import {
   DisruptionBudgetOptions, PlatformSettings, PodIdentityOptions, ServiceAccountOptions, resolvePlatformSettings,
 } from './platform-options';
 import type { ProbeTimings } from './probes';
+import { checkPropTypes } from './prop-types';
 import type { UserCode } from './user-code';
 import {
   checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkDnsDomain, checkInteger, checkLabel, checkToken, show,
@@ -26,6 +27,8 @@ export const DEFAULT_IMAGE = `docker.io/hazelcast/hazelcast:${HAZELCAST_VERSION}
 export const DEFAULT_PARTITION_COUNT = 271;
 /** Longest `name`: the names derived from it (`<name>-metrics`, `<name>-client`) must stay within 63 characters. */
 const MAX_NAME_LENGTH = 55;
+/** Longest `name` as a StatefulSet (`externalAccess`): its pods' `controller-revision-hash` is `<name>-<hash>`. */
+const MAX_STATEFUL_SET_NAME_LENGTH = 52;
 /** Memory the JVM needs beside its heap (metaspace, thread stacks, direct buffers, code cache). */
 const MIN_NON_HEAP = Size.mebibytes(256);
 
@@ -414,6 +417,7 @@ export interface ClusterSettings {
 
 /** Checks every prop and resolves the defaults; throws on the first bad value, naming the prop. */
 export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
+  checkPropTypes(props);
   const name = props.name ?? 'hazelcast';
   checkDns1035Label('name', name, MAX_NAME_LENGTH);
   const namespace = props.namespace ?? 'default';
@@ -475,6 +479,10 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   }
 
   const external = resolveExternalSettings(props);
+  if (external.smart && name.length > MAX_STATEFUL_SET_NAME_LENGTH) {
+    throw new Error(`'name' (${show(name)}, ${name.length} characters) is too long with 'externalAccess': the members' StatefulSet labels each pod `
+      + `'controller-revision-hash: <name>-<10-character hash>', which must fit in 63, so at most ${MAX_STATEFUL_SET_NAME_LENGTH} characters`);
+  }
   const platform = resolvePlatformSettings(props, name, replicas);
   const ipFamilies = resolveIpFamilies(props);
   const clientLabel = `${name}-client`;

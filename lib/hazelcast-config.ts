@@ -130,6 +130,7 @@ export function jetSettings(config: HazelcastConfig | undefined): { enabled: boo
  */
 export const STACK_PROPERTIES: { readonly [property: string]: string } = {
   'hazelcast.shutdownhook.policy': 'the gracefulShutdownTimeout prop',
+  'hazelcast.shutdownhook.enabled': 'the gracefulShutdownTimeout prop (members must hand over on SIGTERM)',
   'hazelcast.graceful.shutdown.max.wait': 'the gracefulShutdownTimeout prop',
   'hazelcast.config': 'the config prop',
   'hazelcast.jmx': 'the metrics prop',

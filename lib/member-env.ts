@@ -5,7 +5,7 @@ import { ClusterSettings } from './cluster-props';
 import { CONFIG_DIR } from './config-map';
 import { discoveryEnv, zoneAwareEnv } from './discovery';
 import { externalAccessEnv } from './external-access';
-import { JOIN_WAIT_PROPERTY, STACK_PROPERTIES, jetSettings } from './hazelcast-config';
+import { JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, STACK_PROPERTIES, jetSettings } from './hazelcast-config';
 import { ipFamilyJvmOptions } from './ip-families';
 import { checkEnvName, checkToken, show } from './validation';
 
@@ -42,10 +42,16 @@ export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): str
   ];
   for (const option of s.props.jvmOptions ?? []) {
     checkToken('jvmOptions', option, 'one JVM option');
-    if (/^-Xm[sx]|^-XX:(Max|Min|Initial)RAMPercentage/.test(option)) {
+    if (!option.startsWith('-')) {
+      throw new Error(`'jvmOptions' entry ${show(option)} must be one option starting with '-': anything else becomes the JVM's main class`);
+    }
+    if (/^-Xm[sxn]|^-XX:(Max|Min|Initial)RAMPercentage|^-XX:(Max|Initial|Min)HeapSize|^-XX:MaxNewSize/.test(option)) {
       throw new Error(`'jvmOptions' (${show(option)}) sizes the heap, which 'heapSize' decides; set heapSize instead`);
     }
-    const property = /^-D([^=]+)=/.exec(option)?.[1];
+    const property = /^-D([^=]+)(=|$)/.exec(option)?.[1];
+    if (property === PARTITION_COUNT_PROPERTY) {
+      throw new Error(`'jvmOptions' (${show(option)}) sets the partition count: set it in config.properties, where the stack checks it against 'replicas'`);
+    }
     if (property !== undefined && property in STACK_PROPERTIES) {
       throw new Error(`'jvmOptions' (${show(option)}) is set by the stack; it follows ${STACK_PROPERTIES[property]}`);
     }
