@@ -121,7 +121,7 @@ function allowedFromArgv(argv) {
   const allowed = new Set();
   for (const a of argv) {
     const m = /^--allow-full-restart=(.+)$/.exec(a);
-    if (!m) throw new Error(`unknown argument '${a}' (npm run synth takes only --allow-full-restart=<namespace>/<name>[,...] or --allow-full-restart=all)`);
+    if (!m) throw new Error(`unknown argument '${a}' (synth takes --app=<command>, --output=<dir> and --allow-full-restart=<namespace>/<name>[,...] or --allow-full-restart=all)`);
     for (const c of m[1].split(',')) allowed.add(c.trim());
   }
   return allowed;

@@ -25,7 +25,7 @@ function consumerLock(manifest: { name: string; version: string; dependencies: R
     '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies },
     [`node_modules/${pkg.name}`]: {
       version: pkg.version, resolved: `file:${tarball}`, integrity,
-      dependencies: pkg.dependencies, peerDependencies: pkg.peerDependencies,
+      dependencies: pkg.dependencies, peerDependencies: pkg.peerDependencies, bin: pkg.bin,
     },
   };
   // Node's lookup: a package's dependency is nested under it (bundled ones, other versions) or else at the top.
@@ -97,9 +97,10 @@ describe(`npm pack, then npm install --offline of the tarball in another cdk8s p
       'build/lib/hazelcast-cluster.d.ts', 'build/lib/collisions.js', 'build/imports/k8s.js', 'build/imports/k8s.d.ts']) {
       expect(files, file).toContain(file);
     }
-    // Negative control: nothing outside build/lib and build/imports but the three top-level files.
-    expect(files.filter((f) => !/^build\/(lib|imports)\/[^/]+\.(js|d\.ts)$/.test(f))).toEqual(['CHANGELOG.md', 'README.md', 'package.json']);
-    for (const prefix of ['test/', 'e2e/', 'dist/', 'lib/', 'imports/', 'examples/', 'scripts/', 'bench/', 'main.ts', 'build/app.js']) {
+    // Negative control: nothing outside build/lib and build/imports but the top-level files and the synth bin.
+    expect(files.filter((f) => !/^build\/(lib|imports)\/[^/]+\.(js|d\.ts)$/.test(f))).toEqual(
+      ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'scripts/restart-check.cjs', 'scripts/synth.cjs']);
+    for (const prefix of ['test/', 'e2e/', 'dist/', 'lib/', 'imports/', 'examples/', 'scripts/app', 'scripts/bundle', 'bench/', 'main.ts', 'build/app.js']) {
       expect(files.filter((f) => f.startsWith(prefix)), prefix).toEqual([]);
     }
   });
@@ -125,6 +126,49 @@ describe(`npm pack, then npm install --offline of the tarball in another cdk8s p
     expect(deployments).toEqual(['sessions', 'catalog']);
     expect(yaml).toMatch(/^kind: NetworkPolicy$/m);
     expect(yaml).toMatch(/^ {2}name: platform\.catalog\.node-reader$/m);
+  });
+
+  it('hazelcast-cdk8s-synth (the package\'s bin) refuses replicas 0 and a minor bump against the app\'s dist/, keeps it, and writes a good change', () => {
+    const app = path.join(work, 'safe-app');
+    fs.mkdirSync(app);
+    fs.symlinkSync(path.join(consumer, 'node_modules'), path.join(app, 'node_modules'));
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\noutput: dist\n');
+    const main = (props: string) => fs.writeFileSync(path.join(app, 'main.js'), `const { App, Chart } = require('cdk8s');
+const { HazelcastCluster } = require('${pkg.name}');
+const app = new App();
+new HazelcastCluster(new Chart(app, 'platform', { disableResourceNameHashes: true }), 'Cache', { namespace: 'platform', ${props} });
+app.synth();
+`);
+    const bin = path.join(app, 'node_modules', '.bin', 'hazelcast-cdk8s-synth');
+    const synth = (...args: string[]) => {
+      const run = spawnSync(bin, args, { cwd: app, encoding: 'utf-8' });
+      if (run.error) throw run.error;
+      return run;
+    };
+    const distFile = path.join(app, 'dist', 'platform.k8s.yaml');
+
+    main('replicas: 3');
+    expect(synth().status).toBe(0);
+    const good = fs.readFileSync(distFile, 'utf-8');
+    expect(good).toMatch(/^ {2}replicas: 3$/m);
+    for (const [change, reason] of [['replicas: 0', /platform\/hazelcast: replicas 3 -> 0 stops every member/], ["replicas: 3, image: 'docker.io/hazelcast/hazelcast:5.6.0'", /platform\/hazelcast: image 5.7.0 -> 5.6.0: Community Edition members of another minor version/]] as const) {
+      main(change);
+      const refused = synth();
+      expect(refused.status, refused.stderr).toBe(3);
+      expect(refused.stderr).toMatch(reason);
+      expect(refused.stderr).toContain('npm run synth -- --allow-full-restart=platform/hazelcast');
+      expect(fs.readFileSync(distFile, 'utf-8')).toBe(good);
+    }
+    // a bad prop: the synth fails, dist/ stays
+    main('replicas: -1');
+    const failed = synth();
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toContain("'replicas' (-1) must be an integer");
+    expect(fs.readFileSync(distFile, 'utf-8')).toBe(good);
+    // control: a rolling change goes through
+    main('replicas: 4');
+    expect(synth().status).toBe(0);
+    expect(fs.readFileSync(distFile, 'utf-8')).toMatch(/^ {2}replicas: 4$/m);
   });
 
   it('refuses, from the installed package too, two clusters of one name in one namespace', () => {
