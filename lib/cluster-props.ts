@@ -14,6 +14,7 @@ import {
 } from './platform-options';
 import type { ProbeTimings } from './probes';
 import { checkPropTypes } from './prop-types';
+import { checkAnnotations, checkImageReference, checkSpreadConstraints, checkTolerations } from './kubernetes-rules';
 import type { UserCode } from './user-code';
 import {
   checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkDnsDomain, checkInteger, checkLabel, checkToken, show,
@@ -429,7 +430,7 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   const dnsDomain = props.dnsDomain ?? 'cluster.local';
   checkDnsDomain('dnsDomain', dnsDomain);
   const image = props.image ?? DEFAULT_IMAGE;
-  checkToken('image', image, 'an image reference');
+  checkImageReference('image', image);
   const port = props.port ?? 5701;
   checkInteger('port', port, 1, 65535);
   const cpuRequestMillis = props.cpuRequestMillis ?? 500;
@@ -514,8 +515,10 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   for (const [key, value] of Object.entries(props.nodeSelector ?? {})) checkLabel('nodeSelector', key, value);
   for (const secret of props.imagePullSecrets ?? []) checkDns1123Subdomain('imagePullSecrets', secret);
   const labels = { ...stackLabels, ...props.labels };
-  for (const [key, value] of Object.entries(props.commonAnnotations ?? {})) {
-    if (typeof value !== 'string') throw new Error(`'commonAnnotations' value for ${show(key)} (${show(value)}) must be a string`);
+  checkAnnotations('commonAnnotations', props.commonAnnotations);
+  checkTolerations('tolerations', props.tolerations);
+  checkSpreadConstraints('topologySpreadConstraints', props.topologySpreadConstraints);
+  for (const key of Object.keys(props.commonAnnotations ?? {})) {
     if (key === 'kube-score/ignore') {
       throw new Error(`'commonAnnotations' key "kube-score/ignore" is set by the stack on the Deployment; leave it out`);
     }

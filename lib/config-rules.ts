@@ -50,6 +50,12 @@ const ENTERPRISE_SWITCHES: { readonly [path: string]: string } = {
   'jet.lossless-restart-enabled': 'Jet lossless restart',
   'dynamic-configuration.persistence-enabled': 'Dynamic Configuration Persistence',
   'sql.catalog-persistence-enabled': 'SQL Catalog Persistence',
+  'network.socket-interceptor.enabled': 'the Socket Interceptor (Hazelcast\'s full example marks it Enterprise)',
+};
+
+/** Keys of a data structure's entry that are Enterprise Edition only when their `enabled` is true. */
+const ENTERPRISE_STRUCTURE_SWITCHES: { readonly [key: string]: string } = {
+  'tiered-store': 'Tiered Storage',
 };
 
 /** Keys of a data structure's entry (e.g. `map.<name>.<key>`) that are Enterprise Edition only. */
@@ -111,6 +117,10 @@ export function refuseReservedSections(hazelcast: Doc, zoneAware: boolean, metri
       const where = `${section}[${show(name)}]`;
       for (const [key, what] of Object.entries(ENTERPRISE_STRUCTURE_KEYS)) {
         if (key in entry) throw enterprise(`${where}.${key}`, what);
+      }
+      for (const [key, what] of Object.entries(ENTERPRISE_STRUCTURE_SWITCHES)) {
+        const sub = entry[key];
+        if (isObject(sub) && sub.enabled === true) throw enterprise(`${where}.${key}.enabled: true`, what);
       }
       for (const [prefix, holder] of [['', entry], ['near-cache.', entry['near-cache']]] as const) {
         if (isObject(holder) && holder['in-memory-format'] === 'NATIVE') {

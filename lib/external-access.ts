@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import type { ClusterSettings, Labels } from './cluster-props';
 import { ipFamilyServiceSpec } from './ip-families';
+import { checkAnnotations } from './kubernetes-rules';
 import { checkInteger, show } from './validation';
 
 /** The member Service: how clients inside, and with NodePort or LoadBalancer outside, reach the cluster. */
@@ -118,10 +119,8 @@ function checkOneOf<T extends string>(prop: string, value: T, valid: readonly T[
   }
 }
 
-function checkAnnotations(prop: string, annotations: { readonly [key: string]: string } | undefined): Labels | undefined {
-  for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (typeof value !== 'string') throw new Error(`'${prop}' value for ${show(key)} (${show(value)}) must be a string`);
-  }
+function annotationsOf(prop: string, annotations: { readonly [key: string]: string } | undefined): Labels | undefined {
+  checkAnnotations(prop, annotations);
   return annotations !== undefined && Object.keys(annotations).length > 0 ? annotations : undefined;
 }
 
@@ -184,7 +183,7 @@ export function resolveExternalSettings(p: {
     checkOneOf('service.externalTrafficPolicy', service.externalTrafficPolicy, ['Local', 'Cluster']);
   }
   const externalTrafficPolicy = exposed ? service.externalTrafficPolicy ?? 'Local' : undefined;
-  const serviceAnnotations = checkAnnotations('service.annotations', service.annotations);
+  const serviceAnnotations = annotationsOf('service.annotations', service.annotations);
   if (service.loadBalancerIP !== undefined) {
     if (serviceType !== 'LoadBalancer') throw new Error(`'service.loadBalancerIP' needs 'service.type' "LoadBalancer", not ${show(serviceType)}`);
     if (typeof service.loadBalancerIP !== 'string' || isIP(service.loadBalancerIP) === 0) {
@@ -205,7 +204,7 @@ export function resolveExternalSettings(p: {
     const nodeAddress = e.nodeAddress ?? 'ExternalIP';
     checkOneOf('externalAccess.nodeAddress', nodeAddress, ['ExternalIP', 'NodeName']);
     smart = {
-      type, nodeAddress, annotations: checkAnnotations('externalAccess.annotations', e.annotations),
+      type, nodeAddress, annotations: annotationsOf('externalAccess.annotations', e.annotations),
       loadBalancerSourceRanges: checkSourceRanges('externalAccess.loadBalancerSourceRanges', e.loadBalancerSourceRanges, type),
     };
   }

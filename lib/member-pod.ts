@@ -7,6 +7,7 @@ import { CONFIG_DIR, MemberConfigMap } from './config-map';
 import { zoneSpread } from './discovery';
 import { memberEnv } from './member-env';
 import { extraContainers, extraMounts, extraPodMetadata, extraVolumes, RESTRICTED_CONTAINER } from './pod-extras';
+import { checkMountPaths } from './kubernetes-rules';
 import { memberProbes } from './probes';
 import { USER_CODE_DIR, USER_CODE_INIT_CONTAINER, UserCodeParts, userCodeParts } from './user-code';
 
@@ -152,6 +153,7 @@ function memberContainer(s: ClusterSettings, refs: MemberPodRefs, userCode: User
   if (refs.config) volumeMounts.push({ name: 'config', mountPath: CONFIG_DIR, readOnly: true });
   if (userCode) volumeMounts.push(userCode.mount);
   volumeMounts.push(...extraMounts(s.props.extraVolumeMounts, new Set(volumes.map((v) => v.name)), ['/tmp', SERVICE_ACCOUNT_DIR, CONFIG_DIR, USER_CODE_DIR]));
+  checkMountPaths('extraVolumeMounts', 'hazelcast', volumeMounts);
 
   return {
     name: 'hazelcast',

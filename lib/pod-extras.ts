@@ -2,6 +2,7 @@
 // containers, sidecars), checked so that none of it breaks a stack guarantee: the selector label, the names and
 // paths the stack uses, and Pod Security "restricted" for every container.
 import * as k8s from '../imports/k8s';
+import { checkAnnotations, checkContainer, checkVolumeSource } from './kubernetes-rules';
 import { checkDns1123Label, checkLabel, show } from './validation';
 
 /** The security context of every container in the pod: what Pod Security "restricted" asks of a container. */
@@ -51,6 +52,7 @@ export function extraContainers(prop: string, containers: k8s.Container[] | unde
         + `it follows ${ports[clash.containerPort]}; use another port`);
     }
     checkDns1123Label(`${prop}[].name`, container.name);
+    checkContainer(prop, container);
     if (taken.has(container.name)) {
       throw new Error(`'${prop}' container name ${show(container.name)} is taken (by the stack or another container); `
         + `use another name than ${[...taken].join(', ')}`);
@@ -64,6 +66,7 @@ export function extraContainers(prop: string, containers: k8s.Container[] | unde
 export function extraVolumes(volumes: k8s.Volume[] | undefined, taken: Set<string>): k8s.Volume[] {
   return (volumes ?? []).map((volume) => {
     checkDns1123Label('extraVolumes[].name', volume.name);
+    checkVolumeSource('extraVolumes', volume);
     if (taken.has(volume.name)) {
       throw new Error(`'extraVolumes' name ${show(volume.name)} is taken; use another name than ${[...taken].join(', ')}`);
     }
@@ -96,7 +99,7 @@ export function extraPodMetadata(prop: 'podLabels' | 'podAnnotations', given: { 
   stack: { readonly [key: string]: string }): { readonly [key: string]: string } {
   for (const [key, value] of Object.entries(given ?? {})) {
     if (prop === 'podLabels') checkLabel(prop, key, value);
-    else if (typeof value !== 'string') throw new Error(`'${prop}' value for ${show(key)} (${show(value)}) must be a string`);
+    else checkAnnotations(prop, { [key]: value });
     if (key in stack) {
       throw new Error(`'${prop}' key ${show(key)} is set by the stack; it follows ${stack[key]}`);
     }

@@ -6,7 +6,8 @@
 // Either way the member's CLASSPATH env names the folder: the image's start script (bin/common.sh) appends
 // $CLASSPATH to its own classpath.
 import * as k8s from '../imports/k8s';
-import { checkToken, show } from './validation';
+import { checkImageReference } from './kubernetes-rules';
+import { show } from './validation';
 
 /** Where the member container sees the user code. */
 export const USER_CODE_DIR = '/data/user-code';
@@ -71,7 +72,7 @@ export function userCodeParts(userCode: UserCode, securityContext: k8s.SecurityC
   }
 
   const image = userCode.image!;
-  checkToken('userCode.image', image, 'an image reference');
+  checkImageReference('userCode.image', image);
   const path = userCode.path ?? '/jars';
   if (!/^\/[^\s]*$/.test(path) || path.split('/').includes('..')) {
     throw new Error(`'userCode.path' (${show(path)}) must be an absolute path without white space or '..'`);

@@ -72,3 +72,53 @@ describe('names sized for the workload', () => {
     expect(() => synth({ name: `a${'b'.repeat(54)}` })).not.toThrow(); // a Deployment takes 55
   });
 });
+
+describe('Enterprise-only settings wherever they sit', () => {
+  it('refuses tiered-store on a map and the socket interceptor turned on', () => {
+    expect(bad({ config: { maps: { m: { 'tiered-store': { enabled: true } } } } })).toThrowError(/hazelcast.map\["m"\].tiered-store.enabled: true is Enterprise Edition only \(Tiered Storage\)/);
+    expect(bad({ config: { network: { 'socket-interceptor': { enabled: true } } } })).toThrowError(/hazelcast.network.socket-interceptor.enabled: true is Enterprise Edition only/);
+  });
+  it('control: both turned off are taken', () => {
+    expect(() => synth({ config: { maps: { m: { 'tiered-store': { enabled: false } } }, network: { 'socket-interceptor': { enabled: false } } } } as any)).not.toThrow();
+  });
+});
+
+describe('Kubernetes rules the schema leaves to the API server (lib/kubernetes-rules.ts)', () => {
+  it('image references: uppercase repository, empty or doubled tags, a 129-character tag, non-ASCII are refused', () => {
+    for (const image of ['Hazelcast/hazelcast:5.7.0', 'docker.io/Hazelcast/hazelcast', 'repo:', 'hazelcast:5.7.0:extra', `hazelcast:${'x'.repeat(129)}`, 'hazelcäst']) {
+      expect(bad({ image }), image).toThrowError(/'image' \(.*\) must be an image reference/);
+    }
+    expect(bad({ userCode: { image: 'Jars:1' } })).toThrowError(/'userCode.image' \("Jars:1"\) must be an image reference/);
+    expect(bad({ sidecars: [{ name: 'x' }] })).toThrowError(/'sidecars "x" image' \(undefined\) must be an image reference/);
+  });
+  it('control: registries with ports, localhost, digests and library images are taken', () => {
+    for (const image of ['docker.io/hazelcast/hazelcast:5.7.0', 'localhost:5000/hz/hazelcast:5.7.0', 'localhost/hz-e2e/user-code:1',
+      `registry.example.com/hz/hazelcast@sha256:${'a'.repeat(64)}`, 'hazelcast/hazelcast']) {
+      expect(() => synth({ image }), image).not.toThrow();
+    }
+  });
+  it('annotation keys on pods, every object and Services', () => {
+    expect(bad({ podAnnotations: { 'bad key!': 'x' } })).toThrowError(/'podAnnotations' key "bad key!" must be an annotation key/);
+    expect(bad({ commonAnnotations: { [`${'a'.repeat(64)}`]: 'x' } })).toThrowError(/'commonAnnotations' key "a{64}" must be an annotation key/);
+    expect(bad({ service: { annotations: { 'a/b/c': 'x' } } })).toThrowError(/'service.annotations' key "a\/b\/c" must be an annotation key/);
+    expect(() => synth({ podAnnotations: { 'fluentbit.io/parser': 'json' }, commonAnnotations: { owner: 'me' } })).not.toThrow();
+  });
+  it('tolerations and spread constraints the API server would refuse', () => {
+    expect(bad({ tolerations: [{ key: 'a', operator: 'Sometimes' }] })).toThrowError(/'tolerations\[0\].operator' \("Sometimes"\) must be "Equal" or "Exists"/);
+    expect(bad({ tolerations: [{ operator: 'Equal', value: 'x' }] })).toThrowError(/'tolerations\[0\]' has an empty key, which needs operator "Exists"/);
+    expect(bad({ tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1.5 }] })).toThrowError(/tolerationSeconds' \(1.5\) must be a whole number/);
+    expect(bad({ topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway' }] })).toThrowError(/'topologySpreadConstraints\[0\].maxSkew' \(0\) must be a whole number of at least 1/);
+    expect(() => synth({
+      tolerations: [{ operator: 'Exists' }, { key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }],
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }],
+    })).not.toThrow();
+  });
+  it('volumes with two sources or none, a path mounted twice, a port out of range', () => {
+    expect(bad({ extraVolumes: [{ name: 'v', emptyDir: {}, configMap: { name: 'c' } }] })).toThrowError(/volume "v" must have exactly one source .* not emptyDir and configMap/);
+    expect(bad({ extraVolumes: [{ name: 'v' }] })).toThrowError(/volume "v" must have exactly one source .* not none/);
+    expect(bad({ extraVolumes: [{ name: 'v', emptyDir: {} }], extraVolumeMounts: [{ name: 'v', mountPath: '/data/a' }, { name: 'v', mountPath: '/data/a/' }] }))
+      .toThrowError(/'extraVolumeMounts' mounts "\/data\/a\/" twice in container "hazelcast"/);
+    expect(bad({ sidecars: [{ name: 'x', image: 'busybox:1', ports: [{ containerPort: 70000 }] }] })).toThrowError(/port 70000 must be a whole number from 1 to 65535/);
+    expect(() => synth({ extraVolumes: [{ name: 'v', emptyDir: {} }], extraVolumeMounts: [{ name: 'v', mountPath: '/data/a' }], sidecars: [{ name: 'x', image: 'busybox:1', ports: [{ containerPort: 9000 }] }] })).not.toThrow();
+  });
+});
