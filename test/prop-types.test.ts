@@ -25,7 +25,7 @@ describe('wrong types are refused by name, never a TypeError', () => {
     ['Infinity in config', { config: { queue: { q: { 'empty-queue-ttl': Infinity } } } }, /'config.queue.q.empty-queue-ttl' \(Infinity\) must be a finite number/],
     ['NaN in config', { config: { queue: { q: { 'max-size': NaN } } } }, /'config.queue.q.max-size' \(NaN\) must be a finite number/],
     ['an unknown prop', { replica: 3 }, /'replica' is not a HazelcastCluster prop: did you mean 'replicas'\?/],
-    ['props that are not an object', 'x', /HazelcastCluster props \("x"\) must be an object/],
+    ['props that are not an object', 'x' as unknown as object, /HazelcastCluster props \("x"\) must be an object/],
   ];
   for (const [what, props, error] of cases) {
     it(what, () => {
