@@ -6,7 +6,7 @@ import { Duration } from 'cdk8s';
 /**
  * MiB per second stopping members handed over: the slowest graceful scale-down of 1 GiB or more measured on the
  * real-node harness (34.4 MiB/s: 3 of 6 members holding 1 GiB of entries and backups, 29.8 s from `kubectl scale` to
- * a settled, cluster-safe cluster; `npm run bench:cluster` and `npm run bench:shape`, 2026-11-28, README "Sizing the
+ * a settled, cluster-safe cluster; `npm run bench:cluster` and `npm run bench:shape`, 2026-11-28, docs/explanation/performance.md "Sizing the
  * grace period"), rounded down. Measured on 2 cores shared by every member and the control plane, 8 KiB values.
  * Smaller scale-downs were slower per MiB (a fixed part of seconds dominates them); MIN_DEFAULT_SECONDS covers those.
  */

@@ -1,4 +1,4 @@
-// Upgrading Hazelcast Community Edition blue/green (README "Upgrading Hazelcast"). CE members of different minor
+// Upgrading Hazelcast Community Edition blue/green (docs/how-to/upgrade.md). CE members of different minor
 // versions never form one cluster (Rolling Member Upgrades are Enterprise-only), so a new version runs as a second
 // cluster beside the old one, the data is copied across with Jet jobs on the new cluster that read the old
 // cluster's maps remotely (a batch copy, then each map's event journal from its oldest event until the old cluster

@@ -110,7 +110,7 @@ function fullRestarts(previous, next) {
     const from = ceVersion(old.image);
     const to = ceVersion(now.image);
     if (from && to && from.minor !== to.minor) {
-      report(`image ${from.tag} -> ${to.tag}: Community Edition members of another minor version are refused by the cluster ("Rolling Member Upgrades are only supported in Hazelcast Enterprise") and shut down, so the rolling update's new pod restarts again and again and the rollout never completes; only deleting the old members (and the data) would finish it. Upgrade blue/green instead (README "Upgrading Hazelcast")`);
+      report(`image ${from.tag} -> ${to.tag}: Community Edition members of another minor version are refused by the cluster ("Rolling Member Upgrades are only supported in Hazelcast Enterprise") and shut down, so the rolling update's new pod restarts again and again and the rollout never completes; only deleting the old members (and the data) would finish it. Upgrade blue/green instead (docs/how-to/upgrade.md)`);
     }
   }
   return found;

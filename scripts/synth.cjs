@@ -30,7 +30,7 @@ if (typeof app !== 'string' || app.length === 0) {
   process.exit(2);
 }
 const dist = path.resolve(root, options.output ?? project.output ?? 'dist');
-// How to run it again: apps put the bin in their package scripts as `synth` (README "Use it from another project").
+// How to run it again: apps put the bin in their package scripts as `synth` (docs/how-to/library.md).
 const rerun = 'npm run synth --';
 
 let allowed;

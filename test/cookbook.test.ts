@@ -1,4 +1,4 @@
-// The README's config cookbook (examples/cookbook/): each config synthesizes, passes Hazelcast's schema, and
+// The config cookbook (docs/how-to/member-config.md) (examples/cookbook/): each config synthesizes, passes Hazelcast's schema, and
 // renders what its comment promises.
 import { describe, expect, it } from 'vitest';
 import {

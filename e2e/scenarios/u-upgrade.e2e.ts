@@ -4,7 +4,7 @@
 //    10,000 entries and serves a client throughout; the rolling update's new 5.7.0 pod is refused by the 5.6 master
 //    (Rolling Member Upgrades are Enterprise-only), shuts down, and the kubelet restarts it again and again. The
 //    old members must keep serving and never restart, whatever the new pod does. Rolling back ends it.
-// 2. The supported path (lib/upgrade.ts, README "Upgrading Hazelcast"), blue/green, applied with the README's
+// 2. The supported path (lib/upgrade.ts, docs/how-to/upgrade.md), blue/green, applied with the README's
 //    pruning command, under a client pod that reads and writes through the client Service `hazelcast-clients` all
 //    along (configured as the README says: connection retry, redo-operation) and reports every failure:
 //    the old cluster's moved maps get an event journal (`withUpgradeJournal`), which rolls member by member and
@@ -251,7 +251,7 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
   it('blue/green under continuous writes: the journal rolls on, a 5.7.0 cluster beside it, copy then stream, clients moved, the 5.6.0 cluster removed; nothing lost, nothing failed', async () => {
     const green = 'hazelcast-v57';
     const clients = 'hazelcast-clients';
-    // The maps the upgrade moves with their journal (README "Upgrading Hazelcast", step 1); `watch-control` is the
+    // The maps the upgrade moves with their journal (docs/how-to/upgrade.md, step 1); `watch-control` is the
     // control: the watching client writes it exactly as `watch`, but it is copied once, as the point-in-time path did.
     const streamed = ['data', 'watch'];
     const journaledProps = { ...oldProps, config: withUpgradeJournal(undefined, streamed) };

@@ -1,4 +1,4 @@
-// The README's config cookbook: five real-world member configs, each synthesized and checked against the schema
+// The config cookbook (docs/how-to/member-config.md): five real-world member configs, each synthesized and checked against the schema
 // by test/cookbook.test.ts.
 export * from './event-queue';
 export * from './jet-pipeline';
