@@ -6,10 +6,11 @@ import { ClientConfigOptions, addClientConfigMap } from './client-config';
 import { refuseObjectCollisions } from './collisions';
 import { HazelcastClusterProps, Labels, MEMBER_PORT_NAME, resolveSettings } from './cluster-props';
 import { addConfigMap } from './config-map';
+import { HazelcastConfig } from './hazelcast-config';
 import { addDiscoveryRbac } from './discovery';
 import { addDisruptionBudget } from './disruption-budget';
 import { addMemberServices } from './external-access';
-import { addMemberDeployment, addMemberStatefulSet } from './member-pod';
+import { addMemberDeployment, addMemberStatefulSet, memberPodSecurityContext } from './member-pod';
 import { addMemberService, addMetricsService, addNetworkPolicy } from './networking';
 
 /**
@@ -48,6 +49,12 @@ export class HazelcastCluster extends Construct {
   public readonly labels: Labels;
   /** The only label the Service, the Deployment and the PodDisruptionBudget select on. */
   public readonly selector: Labels;
+  /** The `config` prop as given (the stack adds its own settings when it renders `hazelcast.yaml`). */
+  public readonly config?: HazelcastConfig;
+  /** The labels the member pods carry beside `labels` (the `podLabels` prop). */
+  public readonly podLabels: Labels;
+  /** The member pods' security context (their ids, non-root, RuntimeDefault seccomp). */
+  public readonly podSecurityContext: k8s.PodSecurityContext;
 
   /** The ServiceAccount the members run as (an existing one when `serviceAccount.name` is given). */
   public readonly serviceAccountName: string;
@@ -105,6 +112,9 @@ export class HazelcastCluster extends Construct {
     this.clientAddress = `${s.name}.${s.namespace}.svc.${s.dnsDomain}:${s.port}`;
     this.labels = s.labels;
     this.selector = s.selector;
+    this.config = props.config;
+    this.podLabels = { ...props.podLabels };
+    this.podSecurityContext = memberPodSecurityContext(s);
 
     // The order of these calls is the order of the objects in the synthesized YAML.
     const rbac = addDiscoveryRbac(this, s);

@@ -14,3 +14,4 @@ export type { ClientConfigOptions } from './client-config';
 export { clientConfigYaml } from './client-config';
 export { DEFAULT_RUN_AS_ID } from './platform-options';
 export type { DisruptionBudgetOptions, PodIdentityOptions, ServiceAccountOptions } from './platform-options';
+export * from './upgrade-copy';

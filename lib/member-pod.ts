@@ -124,11 +124,7 @@ function memberPodTemplate(s: ClusterSettings, refs: MemberPodRefs): k8s.PodTemp
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: s.shutdownSeconds + SHUTDOWN_MARGIN.toSeconds(),
       priorityClassName: p.priorityClassName,
-      securityContext: {
-        runAsNonRoot: true,
-        ...s.platform.podIds,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: memberPodSecurityContext(s),
       affinity: antiAffinity(s),
       topologySpreadConstraints: spread.length > 0 ? spread : undefined,
       nodeSelector: p.nodeSelector,
@@ -186,4 +182,9 @@ function antiAffinity(s: ClusterSettings): k8s.Affinity | undefined {
 
 function millicores(millis: number): k8s.Quantity {
   return k8s.Quantity.fromString(millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`);
+}
+
+/** The member pods' security context (Pod Security "restricted"), which the upgrade copy's pod shares. */
+export function memberPodSecurityContext(s: ClusterSettings): k8s.PodSecurityContext {
+  return { runAsNonRoot: true, ...s.platform.podIds, seccompProfile: { type: 'RuntimeDefault' } };
 }

@@ -8,10 +8,12 @@
 //    pruning command, under a client pod that reads and writes through the client Service `hazelcast-clients` all
 //    along (configured as the README says: connection retry, redo-operation) and reports every failure:
 //    the old cluster's moved maps get an event journal (`withUpgradeJournal`), which rolls member by member and
-//    keeps every entry; a 5.7.0 cluster `hazelcast-v57` beside the 5.6.0 one, with the same cluster name; Jet jobs
-//    on the new cluster copy the old maps (Sources.remoteMap) and then replay and follow their journals
-//    (Sources.remoteMapJournal, from the oldest event); the Service switches to the new members; the old cluster
-//    is removed (the synth's check reports that step, and only that one). At the end: 10,000 entries on 5.7.0,
+//    keeps every entry; a 5.7.0 cluster `hazelcast-v57` beside the 5.6.0 one, with the same cluster name, and the
+//    stack's HazelcastUpgradeCopy Job (its program built by `npm run build:upgrade-copy`, in an image made here):
+//    Jet jobs on the new cluster copy the old maps (Sources.remoteMap) and then replay and follow their journals
+//    (Sources.remoteMapJournal, from the oldest event), and the Job is Ready; the Service switches to the new
+//    members; the old cluster and the Job are removed (the synth's check reports that step, and only that one),
+//    and the Job's pod cancels the streams once the old members are gone. At the end: 10,000 entries on 5.7.0,
 //    every write the client saw succeed there, 0 failed operations, the old cluster gone. Control: a map the client
 //    writes the same way but that is only copied once (the point-in-time path) misses the writes made after it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,7 +25,7 @@ import * as path from 'node:path';
 import { App, Chart, Size } from 'cdk8s';
 import type { Client } from 'hazelcast-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { blueGreenProps, HazelcastClientService, HazelcastCluster, HazelcastClusterProps, withUpgradeJournal } from '../../lib';
+import { blueGreenProps, HazelcastClientService, HazelcastCluster, HazelcastClusterProps, HazelcastUpgradeCopy, withUpgradeJournal } from '../../lib';
 import {
   clusterSizeOf, connectClient, createRestrictedNamespace, deleteNamespace, kubectl, memberLog, MemberPod, root, runKubectl, synthApp, synthYaml, waitFor,
   waitForCluster, waitForClusterSafe, withClient,
@@ -143,6 +145,22 @@ class BusyClient {
  */
 const POLICY = { networkPolicy: true, externalClientCidrs: [`${HUB_IP}/32`] };
 const oldProps = { namespace: ns, replicas: 2, image: `docker.io/hazelcast/hazelcast:${OLD}`, ...SMALL, ...POLICY };
+/** The copy program's image, as a user would build it (upgrade-copy/Dockerfile), made here by e2e/image/jar-image.sh. */
+const COPY_IMAGE = 'localhost/hz-e2e/upgrade-copy:1';
+
+/** `npm run build:upgrade-copy` (the documented command), then the jar in an image; imported on every node. */
+async function buildCopyImage(): Promise<void> {
+  execFileSync('npm', ['run', '-s', 'build:upgrade-copy'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-e2e-upgrade-copy-'));
+  try {
+    const tar = path.join(dir, 'upgrade-copy.oci.tar');
+    execFileSync('bash', [path.join(root, 'e2e/image/jar-image.sh'), tar, COPY_IMAGE, path.join(root, 'upgrade-copy/target/hazelcast-upgrade-copy.jar')]);
+    await importImage(tar);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The labels that let a client pod through both clusters' NetworkPolicies. */
 const CLIENT_OF_BOTH = { 'hazelcast-client': 'true', 'hazelcast-v57-client': 'true' };
 
@@ -261,10 +279,11 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
       ...blueGreenProps(scratch), name: green, replicas: 2, image: `docker.io/hazelcast/hazelcast:${NEW}`, ...SMALL, ...POLICY,
       config: { jet: { enabled: true } },
     };
-    // The app at each step, as a user's main.ts would say it.
+    // The app at each step, as a user's main.ts would say it; the copy is there while both clusters are.
     const step = (blue: HazelcastClusterProps | undefined, greenThere: boolean, target: 'blue' | 'green') => synthApp((chart) => {
       const b = blue ? new HazelcastCluster(chart, 'Blue', blue) : undefined;
       const g = greenThere ? new HazelcastCluster(chart, 'Green', greenProps) : undefined;
+      if (b && g) new HazelcastUpgradeCopy(chart, 'Upgrade', { from: b, to: g, maps: streamed, queues: ['jobs'], image: COPY_IMAGE });
       new HazelcastClientService(chart, 'Clients', { name: clients, target: target === 'blue' ? b! : g! });
     });
     const docs = (yaml: string) => {
@@ -290,6 +309,7 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     expect(restartCheck.fullRestarts(docs(steps.side), docs(steps.switched))).toEqual([]);
     expect(restartCheck.fullRestarts(docs(steps.switched), docs(steps.removed)).map((f: any) => f.cluster)).toEqual([`${ns}/hazelcast`]);
 
+    await buildCopyImage();
     const blueBefore = await podStates(ns, 'hazelcast');
     expect(blueBefore.every((p) => p.image.endsWith(`:${OLD}`) && p.ready && p.restarts === 0)).toBe(true);
     await apply(steps.service);
@@ -325,24 +345,31 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     const JOBS = Array.from({ length: 100 }, (_, i) => `job-${i}`);
     await withClient('hazelcast', blue, async (c) => { await (await c.getQueue<string>('jobs')).addAll(JOBS); });
 
-    // 2. The new cluster beside it: one cluster name, two clusters; each member counts only its own.
+    // 2. The new cluster beside it, with the upgrade's copy Job: one cluster name, two clusters; each member counts
+    //    only its own. 3. The Job copies (a batch job per map, the queue's items), then streams each map's journal
+    //    from its oldest event on, and is Ready once every stream runs: the condition the docs tell users to wait for.
+    const sideAt = Date.now();
     await apply(steps.side);
     const greenPods = (await waitForCluster(ns, green, 2, 240_000)).pods;
     expect((await waitForCluster(ns, 'hazelcast', 2)).pods.map((p) => p.uid).sort()).toEqual(blue.map((p) => p.uid).sort());
     for (const p of greenPods) expect(await memberLog(ns, p.name)).toMatch(/\[hazelcast\] \[5\.7\.0\]/);
-    expect(await countIntact(greenPods, 'data', ENTRIES), 'the new cluster starts empty').toBe(0);
-    expect(await queueItems(greenPods), 'no queue items before the copy').toEqual([]);
-
-    // 3. Copy, then stream: a batch job per map, then the journal of the streamed maps from its oldest event on.
-    const copy = await runPod(ns, 'copy', clientCommand(`${green}.${ns}.svc.cluster.local:5701`, 'hazelcast', 'copy-remote',
-      ['--from', `hazelcast.${ns}.svc.cluster.local:5701`, '--from-cluster', 'hazelcast', '--maps', `${streamed.join(',')},watch-control`,
-        '--stream', streamed.join(','), '--queues', 'jobs', '--timeout-seconds', '150']),
-    { timeoutMs: 240_000, labels: CLIENT_OF_BOTH });
-    console.log(`[u] copy: ${copy.log.trim().split('\n').pop()}`);
-    expect(copy.exitCode, copy.log).toBe(0);
-    expect(clientResult(copy.log).streams).toBe('{data=RUNNING, watch=RUNNING}');
+    const copyJob = `${green}-upgrade-copy`;
+    await kubectl(['wait', `job/${copyJob}`, '-n', ns, '--for=jsonpath={.status.ready}=1', '--timeout=300s']);
     const copiedAt = Date.now();
+    const copyPod = JSON.parse(await kubectl(['get', 'pods', '-n', ns, '-l', `job-name=${copyJob}`, '-o', 'json'])).items as any[];
+    expect(copyPod.length, 'the Job ran one pod').toBe(1);
+    const copyPodName = copyPod[0].metadata.name as string;
+    const copyLog = await kubectl(['logs', copyPodName, '-n', ns, '-c', 'upgrade-copy']);
+    console.log(`[u] the copy Job was Ready ${Math.round((copiedAt - sideAt) / 1000)} s after the apply; its log:\n${copyLog.split('\n').filter((l) => l.startsWith('upgrade-copy:')).join('\n')}`);
+    expect(copyLog).toMatch(new RegExp(`^upgrade-copy: copied map data: ${ENTRIES} entries on ${green}\\.${ns}\\.svc\\.cluster\\.local:5701 \\(COMPLETED\\)$`, 'm'));
+    expect(copyLog).toMatch(/^upgrade-copy: copied queue jobs: 100 items$/m);
+    expect(copyLog).toMatch(/^upgrade-copy: streaming \[data, watch\] from hazelcast\.upgrade\.svc\.cluster\.local:5701: every stream RUNNING, ready/m);
     expect(await countIntact(greenPods, 'data', ENTRIES)).toBe(ENTRIES);
+    // The control: the same writes in a map copied once, the point-in-time path, at the same moment.
+    const copyOnce = await runPod(ns, 'copy-once', clientCommand(`${green}.${ns}.svc.cluster.local:5701`, 'hazelcast', 'copy-remote',
+      ['--from', `hazelcast.${ns}.svc.cluster.local:5701`, '--from-cluster', 'hazelcast', '--maps', 'watch-control', '--timeout-seconds', '150']),
+    { timeoutMs: 240_000, labels: CLIENT_OF_BOTH });
+    expect(copyOnce.exitCode, copyOnce.log).toBe(0);
     const jobLines = (await Promise.all(greenPods.map((p) => memberLog(ns, p.name)))).join('\n').split('\n').filter((l) => /upgrade-(copy|stream)-data/.test(l));
     console.log(`[u] the new members about the copy and stream jobs: ${jobLines.slice(0, 3).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')).join(' | ')}`);
 
@@ -357,7 +384,11 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     console.log(`[u] ${clients} now selects ${endpoints.join(', ')} (the 5.7.0 members)`);
     await new Promise((r) => setTimeout(r, 10_000));
 
-    // 5. The old cluster removed; the client reconnects through the Service, to the new cluster.
+    // 5. The old cluster removed, and the copy with it; the client reconnects through the Service, to the new
+    //    cluster. The copy's pod, told to stop, waits until the old members are gone, then cancels the streams.
+    const copyLogFollow = new Promise<string>((resolve) => execFile('kubectl',
+      ['--kubeconfig', inject('kubeconfig'), 'logs', '-f', copyPodName, '-n', ns, '-c', 'upgrade-copy'],
+      { maxBuffer: 16 << 20, timeout: 400_000 }, (_err, stdout) => resolve(stdout)));
     const removedAt = Date.now();
     await apply(steps.removed);
     await waitFor('the 5.6.0 members gone', 180_000, async () => (await podStates(ns, 'hazelcast')).length === 0, 1000);
@@ -365,11 +396,20 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     expect((await runKubectl(['get', 'deployment', 'hazelcast', '-n', ns])).code).not.toBe(0);
     await new Promise((r) => setTimeout(r, 5_000));
 
-    // 6. The streams end; the client stops (it has been writing to the new cluster since the old one left).
+    // 6. The streams end by themselves: the copy's pod cancels them and exits. The client stops (it has been
+    //    writing to the new cluster since the old one left).
+    const stopLog = (await copyLogFollow).split('\n').filter((l) => l.startsWith('upgrade-copy:'));
+    console.log(`[u] the copy's pod after the removal (${Math.round((Date.now() - removedAt) / 1000)} s):\n${stopLog.slice(-4).join('\n')}`);
+    expect(stopLog).toContain('upgrade-copy: asked to stop: waiting for hazelcast.upgrade.svc.cluster.local:5701 to be gone');
+    for (const map of streamed) expect(stopLog.join('\n')).toMatch(new RegExp(`^upgrade-copy: stream upgrade-stream-${map} \\(RUNNING\\) cancelled`, 'm'));
+    expect(stopLog[stopLog.length - 1]).toBe('upgrade-copy: done: hazelcast.upgrade.svc.cluster.local:5701 is gone and every stream is cancelled');
+    // what the new cluster says of the streams: over (stop-streams reports the status each had, and cancels none)
     const stop = await runPod(ns, 'stop-streams', clientCommand(`${green}.${ns}.svc.cluster.local:5701`, 'hazelcast', 'stop-streams',
       ['--maps', streamed.join(',')]), { labels: CLIENT_OF_BOTH });
-    console.log(`[u] stop-streams: ${stop.log.trim().split('\n').pop()}`);
+    console.log(`[u] the streams on 5.7.0: ${stop.log.trim().split('\n').pop()}`);
     expect(stop.exitCode, stop.log).toBe(0);
+    expect(clientResult(stop.log).stopped).not.toMatch(/RUNNING/);
+    await waitFor('the copy Job gone', 60_000, async () => (await runKubectl(['get', 'pod', copyPodName, '-n', ns])).code !== 0 || undefined, 1000);
     await withClient('hazelcast', greenPods, async (c) => { await (await c.getMap<string, string>('upgrade-control')).put('stop', 'now'); });
     const watch = await watchDone;
     const result = clientResult(watch.log);

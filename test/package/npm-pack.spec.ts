@@ -97,10 +97,12 @@ describe(`npm pack, then npm install --offline of the tarball in another cdk8s p
       'build/lib/hazelcast-cluster.d.ts', 'build/lib/collisions.js', 'build/imports/k8s.js', 'build/imports/k8s.d.ts']) {
       expect(files, file).toContain(file);
     }
-    // Negative control: nothing outside build/lib and build/imports but the top-level files and the synth bin.
+    // Negative control: nothing outside build/lib and build/imports but the top-level files, the synth bin and the
+    // upgrade copy's sources (a user builds its image from them), without its build output.
     expect(files.filter((f) => !/^build\/(lib|imports)\/[^/]+\.(js|d\.ts)$/.test(f))).toEqual(
-      ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'scripts/restart-check.cjs', 'scripts/synth.cjs']);
-    for (const prefix of ['test/', 'e2e/', 'dist/', 'lib/', 'imports/', 'examples/', 'scripts/app', 'scripts/bundle', 'bench/', 'main.ts', 'build/app.js']) {
+      ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'scripts/restart-check.cjs', 'scripts/synth.cjs',
+        'upgrade-copy/Dockerfile', 'upgrade-copy/pom.xml', 'upgrade-copy/src/main/java/hazelcastk8s/upgrade/UpgradeCopy.java']);
+    for (const prefix of ['test/', 'e2e/', 'upgrade-copy/target/', 'dist/', 'lib/', 'imports/', 'examples/', 'scripts/app', 'scripts/bundle', 'bench/', 'main.ts', 'build/app.js']) {
       expect(files.filter((f) => f.startsWith(prefix)), prefix).toEqual([]);
     }
   });
