@@ -15,3 +15,7 @@ export { clientConfigYaml } from './client-config';
 export { DEFAULT_RUN_AS_ID } from './platform-options';
 export type { DisruptionBudgetOptions, PodIdentityOptions, ServiceAccountOptions } from './platform-options';
 export * from './upgrade-copy';
+export * from './monitoring';
+export type { AlertOptions, AlertRule } from './alert-rules';
+export { alertExpression } from './alert-rules';
+export type { DashboardPanel } from './dashboard';

@@ -6,6 +6,8 @@
 #   runc                         github.com/opencontainers/runc (cgo + libseccomp: run install-deps.sh first)
 #   cni-plugins                  github.com/containernetworking/plugins: bridge host-local loopback portmap
 #   coredns                      github.com/coredns/coredns
+#   prometheus, promtool         github.com/prometheus/prometheus: the server e2e (w) scrapes the members with (no web
+#                                UI assets: the API is all the suite uses) and the rules checker npm run test:rules runs
 #   kube-router                  github.com/cloudnativelabs/kube-router/v2 (its NetworkPolicy controller is the enforcer;
 #                                sigs.k8s.io/kube-network-policies needs the nftables `queue` expression, which this
 #                                kernel lacks: see e2e/README.md)
@@ -14,7 +16,7 @@
 # Output: ${HZ_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hazelcast-k8s-e2e}/bin/<component>-<version>/<binary>
 #
 # Usage: build.sh [--print-env] [component...]
-#   component: kubelet kube-proxy containerd runc cni-plugins coredns kube-router (default: all)
+#   component: kubelet kube-proxy containerd runc cni-plugins coredns kube-router prometheus (default: all)
 #   --print-env: print KEY=path lines for the binaries (and build nothing).
 # Env: HZ_E2E_CACHE, HZ_E2E_BUILD_JOBS (go build -p, default 2).
 set -euo pipefail
@@ -50,6 +52,8 @@ if [[ "${1:-}" == "--print-env" ]]; then
   echo "CNI_BIN_DIR=${BIN}/cni-plugins-${CNI_PLUGINS_VERSION}"
   echo "COREDNS=$(bin_path coredns "${COREDNS_VERSION}")"
   echo "KUBE_ROUTER=$(bin_path kube-router "${KUBE_ROUTER_VERSION}")"
+  echo "PROMETHEUS=$(bin_path prometheus "${PROMETHEUS_VERSION}")"
+  echo "PROMTOOL=$(bin_path prometheus "${PROMETHEUS_VERSION}" promtool)"
   exit 0
 fi
 
@@ -144,7 +148,7 @@ has_dep() { # module version
 
 components=("$@")
 [[ ${#components[@]} -eq 0 ]] && components=(runc cni-plugins containerd coredns kube-router kubelet
-  kube-proxy)
+  kube-proxy prometheus)
 
 total_start="$(date +%s)"
 for c in "${components[@]}"; do
@@ -202,6 +206,15 @@ for c in "${components[@]}"; do
       build kube-router "${KUBE_ROUTER_VERSION}" "${MODULES}/kube-router-${KUBE_ROUTER_VERSION}" "${m}/cmd/kube-router" \
         kube-router "$(has_dep "${m}" "${KUBE_ROUTER_VERSION}")" "" \
         "-s -w -X ${m}/pkg/version.Version=${KUBE_ROUTER_VERSION}"
+      ;;
+    prometheus)
+      m=github.com/prometheus/prometheus
+      gen_wrapper prometheus "${m}" "${PROMETHEUS_VERSION}" "${m}/cmd/prometheus" "${m}/cmd/promtool"
+      for b in prometheus promtool; do
+        build prometheus "${PROMETHEUS_VERSION}" "${MODULES}/prometheus-${PROMETHEUS_VERSION}" "${m}/cmd/${b}" \
+          "${b}" "$(has_dep "${m}" "${PROMETHEUS_VERSION}")" "" \
+          "-s -w -X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION#v0.} -X github.com/prometheus/common/version.Branch=module"
+      done
       ;;
     *)
       echo "unknown component: ${c}" >&2
