@@ -79,7 +79,7 @@ export class HazelcastMonitoring extends Construct {
   public readonly dashboard: Record<string, unknown>;
   /**
    * A `scrape_configs` entry for a Prometheus without the Operator: the cluster's metrics Service found through
-   * kubernetes_sd (role endpoints), labelled as the Operator would (job = Service, namespace, pod).
+   * kubernetes_sd (role endpointslice), labelled as the Operator would (job = Service, namespace, pod).
    */
   public readonly scrapeConfig: Record<string, unknown>;
   public readonly serviceMonitor?: monitoring.ServiceMonitor;
@@ -121,13 +121,13 @@ export class HazelcastMonitoring extends Construct {
       job_name: `${cluster.namespace}/${cluster.name}-metrics`,
       scrape_interval: interval,
       scrape_timeout: scrapeTimeout,
-      kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [cluster.namespace] } }],
+      kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [cluster.namespace] } }],
       relabel_configs: [
         // the ServiceMonitor's selector (the members' selector label on the Service) and its port
         ...Object.entries(cluster.selector).map(([k, v]) => ({
           source_labels: [`__meta_kubernetes_service_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`], regex: v, action: 'keep',
         })),
-        { source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: METRICS_PORT_NAME, action: 'keep' },
+        { source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: METRICS_PORT_NAME, action: 'keep' },
         { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
         { source_labels: ['__meta_kubernetes_service_name'], target_label: 'job' },
         { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },

@@ -67,7 +67,7 @@ describe('HazelcastMonitoring', () => {
     expect(JSON.parse(cm.data['hazelcast-rules.yaml'])).toEqual(mon.rulesFile);
     expect(mon.scrapeConfig.relabel_configs).toEqual([
       { source_labels: ['__meta_kubernetes_service_label_name'], regex: 'hazelcast', action: 'keep' },
-      { source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: 'metrics', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: 'metrics', action: 'keep' },
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
       { source_labels: ['__meta_kubernetes_service_name'], target_label: 'job' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
