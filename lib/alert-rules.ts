@@ -148,8 +148,11 @@ export function alertExpression(rule: AlertRule): string {
   return rule.alert === 'HazelcastMetricsAbsent' ? `absent(${rule.signal} == 1)` : `${rule.signal} ${rule.condition}`;
 }
 
-/** The rule group in Prometheus' rules-file form (the PrometheusRule's spec.groups takes the same). */
-export function ruleGroup(name: string, rules: AlertRule[], labels: { [key: string]: string }): {
+/**
+ * The rule group in Prometheus' rules-file form (the PrometheusRule's spec.groups takes the same). Every alert is
+ * labelled with the cluster's `namespace` and `job`, also the one whose expression keeps no labels (absent()).
+ */
+export function ruleGroup(name: string, rules: AlertRule[], target: { namespace: string; job: string }): {
   name: string; rules: Array<{ alert: string; expr: string; for: string; labels: { [key: string]: string }; annotations: { [key: string]: string } }>;
 } {
   return {
@@ -158,10 +161,10 @@ export function ruleGroup(name: string, rules: AlertRule[], labels: { [key: stri
       alert: r.alert,
       expr: alertExpression(r),
       for: r.for,
-      labels: { severity: r.severity, ...labels },
+      labels: { severity: r.severity, namespace: target.namespace, job: target.job },
       annotations: {
         summary: r.summary,
-        description: `{{ $labels.namespace }}/{{ $labels.job }}: ${r.summary} (value {{ $value }}).`,
+        description: `${target.namespace}/${target.job}: ${r.summary} (value {{ $value }}).`,
         runbook: `docs/how-to/monitoring.md#${r.alert.toLowerCase()}`,
       },
     })),

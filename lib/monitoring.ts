@@ -114,7 +114,7 @@ export class HazelcastMonitoring extends Construct {
     const target = { namespace: cluster.namespace, job: cluster.metricsService.name, replicas: cluster.replicas };
     this.rules = alertRules(target, props.alerts);
     this.panels = dashboardPanels(target);
-    const group = ruleGroup(`hazelcast-${cluster.namespace}-${cluster.name}`, this.rules, {});
+    const group = ruleGroup(`hazelcast-${cluster.namespace}-${cluster.name}`, this.rules, target);
     this.rulesFile = { groups: [group] };
     this.dashboard = dashboardJson(`Hazelcast ${cluster.namespace}/${cluster.name}`, `hazelcast-${cluster.namespace}-${cluster.name}`.slice(0, 40), this.panels);
     this.scrapeConfig = {

@@ -213,7 +213,7 @@ for c in "${components[@]}"; do
       for b in prometheus promtool; do
         build prometheus "${PROMETHEUS_VERSION}" "${MODULES}/prometheus-${PROMETHEUS_VERSION}" "${m}/cmd/${b}" \
           "${b}" "$(has_dep "${m}" "${PROMETHEUS_VERSION}")" "" \
-          "-s -w -X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION#v0.} -X github.com/prometheus/common/version.Branch=module"
+          "-s -w -X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION} -X github.com/prometheus/common/version.Branch=module"
       done
       ;;
     *)

@@ -178,7 +178,7 @@ describe('the alert rules under promtool', () => {
         s('uptime', 'runtime', 'hazelcast-3', '_x6 20000+60000x6')],
     },
     {
-      name: 'no member scraped for 6 min', alert: 'HazelcastMetricsAbsent', at: '10m', fires: [{ severity: 'critical', value: '1' }],
+      name: 'no member scraped for 6 min', alert: 'HazelcastMetricsAbsent', at: '10m', fires: [{ ...crit(), value: '1' }],
       series: [...PODS.map((p) => up(p, '1 1 1 0x9'))],
     },
     { name: 'control: members scraped', alert: 'HazelcastMetricsAbsent', at: '10m', fires: [], series: healthy(12) },
