@@ -211,8 +211,9 @@ for c in "${components[@]}"; do
       m=github.com/prometheus/prometheus
       gen_wrapper prometheus "${m}" "${PROMETHEUS_VERSION}" "${m}/cmd/prometheus" "${m}/cmd/promtool"
       for b in prometheus promtool; do
+        # only the kubernetes service discovery (Prometheus' own build tags): a fraction of the dependencies
         build prometheus "${PROMETHEUS_VERSION}" "${MODULES}/prometheus-${PROMETHEUS_VERSION}" "${m}/cmd/${b}" \
-          "${b}" "$(has_dep "${m}" "${PROMETHEUS_VERSION}")" "" \
+          "${b}" "$(has_dep "${m}" "${PROMETHEUS_VERSION}")" "remove_all_sd enable_kubernetes_sd" \
           "-s -w -X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION} -X github.com/prometheus/common/version.Branch=module"
       done
       ;;

@@ -13,6 +13,7 @@ import type { Client } from 'hazelcast-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { HazelcastCluster, HazelcastMonitoring, rulesYaml } from '../../lib';
 import { connectClient, createRestrictedNamespace, deleteNamespace, kubectl, memberPods, synthApp, waitFor, waitForCluster, withClient } from '../harness/cluster';
+import { HUB_IP } from '../harness/network';
 import { Prometheus } from '../harness/prometheus';
 
 const ns = 'monitoring';
@@ -21,12 +22,14 @@ const EVAL = 5;
 const BELOW_FOR_SECONDS = 20;
 const ENTRIES = 2_000;
 
-/** The app: 3 members, one a node (so a lost node leaves a member unplaceable), metrics, and its monitoring. */
+/** The app: 3 members, one a node (so a lost node leaves a member unplaceable), metrics, and its monitoring; the suite's
+ * own checks and client come from the hub's address (externalClientCidrs). */
 function app(replicas: number): { yaml: string; monitoring: HazelcastMonitoring } {
   let monitoring: HazelcastMonitoring | undefined;
   const yaml = synthApp((chart) => {
     const cluster = new HazelcastCluster(chart, 'Hazelcast', {
-      namespace: ns, replicas, metrics: {}, networkPolicy: true, nodeAntiAffinity: 'required', cpuRequestMillis: 100, memoryLimit: Size.mebibytes(1024),
+      namespace: ns, replicas, metrics: {}, networkPolicy: true, externalClientCidrs: [`${HUB_IP}/32`], nodeAntiAffinity: 'required',
+      cpuRequestMillis: 100, memoryLimit: Size.mebibytes(1024),
     });
     monitoring = new HazelcastMonitoring(chart, 'Monitoring', {
       cluster, operator: false,
