@@ -40,7 +40,7 @@ export class Prometheus {
       } catch { /* not listening yet */ }
       await new Promise((r) => setTimeout(r, 500));
     }
-    prom.stop();
+    await prom.stop();
     throw new Error(`prometheus not ready in 60 s:\n${fs.readFileSync(logFile, 'utf-8').slice(-3000)}`);
   }
 
@@ -74,7 +74,13 @@ export class Prometheus {
     return data.activeTargets.map((t) => ({ pod: t.labels.pod, health: t.health, lastError: t.lastError }));
   }
 
-  stop(): void {
-    if (this.child.exitCode === null && this.child.pid) process.kill(this.child.pid, 'SIGTERM');
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s; resolves once it has exited. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null || !this.child.pid) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   }
 }

@@ -47,7 +47,7 @@ describe('monitoring with a real Prometheus', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-e2e-prometheus-'));
   afterAll(async () => {
     await client?.shutdown();
-    prom?.stop();
+    await prom?.stop();
     if (cordoned) await kubectl(['uncordon', cordoned]);
     await deleteNamespace(ns);
     fs.rmSync(dir, { recursive: true, force: true });
