@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { validateWithApiSchema } from './api-schema';
 import { ClientSource, clientPeer } from './client-access';
 import { ClientConfigOptions, addClientConfigMap } from './client-config';
 import { refuseObjectCollisions } from './collisions';
@@ -91,6 +92,7 @@ export class HazelcastCluster extends Construct {
   constructor(scope: Construct, id: string, props: HazelcastClusterProps = {}) {
     super(scope, id);
     refuseObjectCollisions(this);
+    validateWithApiSchema(this);
     const s = resolveSettings(props);
     this.name = s.name;
     this.namespace = s.namespace;

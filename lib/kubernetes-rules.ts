@@ -3,6 +3,7 @@
 // rule is written once here, after k8s.io/kubernetes pkg/apis/core/validation and the distribution reference
 // grammar, so a value the API server would refuse at apply time is refused at synth, naming the prop.
 import * as k8s from '../imports/k8s';
+import { checkApiType } from './api-schema';
 import { show } from './validation';
 
 // github.com/distribution/reference: [domain[:port]/]path[:tag][@digest], path components lowercase.
@@ -57,6 +58,7 @@ export function checkTolerations(prop: string, tolerations: k8s.Toleration[] | u
   (tolerations ?? []).forEach((t, i) => {
     const at = `${prop}[${i}]`;
     if (t === null || typeof t !== 'object') throw new Error(`'${at}' (${show(t)}) must be a toleration object`);
+    checkApiType(at, 'Toleration', t);
     const operator = t.operator ?? 'Equal';
     if (operator !== 'Equal' && operator !== 'Exists') throw new Error(`'${at}.operator' (${show(t.operator)}) must be "Equal" or "Exists"`);
     if ((t.key ?? '') === '' && operator !== 'Exists') throw new Error(`'${at}' has an empty key, which needs operator "Exists" (it then tolerates every taint)`);
@@ -76,6 +78,7 @@ export function checkSpreadConstraints(prop: string, constraints: k8s.TopologySp
   (constraints ?? []).forEach((c, i) => {
     const at = `${prop}[${i}]`;
     if (c === null || typeof c !== 'object') throw new Error(`'${at}' (${show(c)}) must be a topology spread constraint object`);
+    checkApiType(at, 'TopologySpreadConstraint', c);
     if (!Number.isInteger(c.maxSkew) || c.maxSkew < 1) throw new Error(`'${at}.maxSkew' (${show(c.maxSkew)}) must be a whole number of at least 1`);
     if (typeof c.topologyKey !== 'string' || c.topologyKey === '') throw new Error(`'${at}.topologyKey' (${show(c.topologyKey)}) must be a node label key`);
     if (!['DoNotSchedule', 'ScheduleAnyway'].includes(c.whenUnsatisfiable)) {

@@ -6,6 +6,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import * as monitoring from '../imports/monitoring.coreos.com';
+import { validateWithApiSchema } from './api-schema';
 import { AlertOptions, alertRules, AlertRule, promDuration, ruleGroup } from './alert-rules';
 import { METRICS_PORT_NAME } from './cluster-props';
 import { dashboardJson, dashboardPanels, DashboardPanel } from './dashboard';
@@ -93,6 +94,7 @@ export class HazelcastMonitoring extends Construct {
       throw new Error(`HazelcastMonitoring 'cluster' must be a HazelcastCluster construct; got ${show(props?.cluster)}`);
     }
     const cluster = props.cluster;
+    validateWithApiSchema(this);
     if (cluster.metricsService === undefined) {
       throw new Error(`HazelcastMonitoring: ${cluster.namespace}/${cluster.name} has no metrics; give it 'metrics: {}' (the members' JMX exporter and the ${cluster.name}-metrics Service)`);
     }

@@ -2,6 +2,7 @@
 // image pull policy, the PodDisruptionBudget's size, the pod's user and group ids, and env from Secrets and
 // ConfigMaps. Each is checked here once; the builders read the resolved `PlatformSettings`.
 import * as k8s from '../imports/k8s';
+import { checkApiType } from './api-schema';
 import { checkDns1123Subdomain, checkEnvName, checkInteger, show } from './validation';
 
 /** The ServiceAccount the members run as. */
@@ -140,6 +141,7 @@ function resolveEnvValueFrom(given: { readonly [name: string]: k8s.EnvVarSource 
     checkEnvName('envValueFrom', name);
     const prop = `envValueFrom[${show(name)}]`;
     checkObject(prop, source);
+    checkApiType(prop, 'EnvVarSource', source);
     const kinds = (['secretKeyRef', 'configMapKeyRef', 'fieldRef', 'resourceFieldRef'] as const).filter((k) => source?.[k] !== undefined);
     if (kinds.length !== 1) {
       throw new Error(`'${prop}' (${show(source)}) must name exactly one of secretKeyRef, configMapKeyRef, fieldRef or resourceFieldRef`);
@@ -162,6 +164,7 @@ function resolveEnvFrom(given: k8s.EnvFromSource[] | undefined): k8s.EnvFromSour
   given.forEach((source, i) => {
     const prop = `envFrom[${i}]`;
     checkObject(prop, source);
+    checkApiType(prop, 'EnvFromSource', source);
     const refs = [source.secretRef, source.configMapRef].filter((r) => r !== undefined);
     if (refs.length !== 1) throw new Error(`'${prop}' (${show(source)}) must name exactly one of secretRef or configMapRef`);
     checkDns1123Subdomain(`${prop}.${source.secretRef ? 'secretRef' : 'configMapRef'}.name`, refs[0]!.name as string);

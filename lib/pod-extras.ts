@@ -2,6 +2,7 @@
 // containers, sidecars), checked so that none of it breaks a stack guarantee: the selector label, the names and
 // paths the stack uses, and Pod Security "restricted" for every container.
 import * as k8s from '../imports/k8s';
+import { checkApiType } from './api-schema';
 import { checkAnnotations, checkContainer, checkVolumeSource } from './kubernetes-rules';
 import { checkDns1123Label, checkLabel, show } from './validation';
 
@@ -44,7 +45,8 @@ export function restrictedContainer(prop: string, container: k8s.Container): k8s
 /** Checks containers of `prop`: valid, unique names that the stack does not use, restricted security context. */
 export function extraContainers(prop: string, containers: k8s.Container[] | undefined, taken: Set<string>,
   ports: { readonly [port: number]: string } = {}): k8s.Container[] {
-  return (containers ?? []).map((container) => {
+  return (containers ?? []).map((container, i) => {
+    checkApiType(`${prop}[${i}]`, 'Container', container);
     // Containers of a pod share its network: a second listener on a member port would take it away.
     const clash = container.ports?.find((p) => p.containerPort in ports);
     if (clash) {
@@ -64,7 +66,8 @@ export function extraContainers(prop: string, containers: k8s.Container[] | unde
 
 /** Checks extra volumes: unique names the stack does not use, no hostPath. */
 export function extraVolumes(volumes: k8s.Volume[] | undefined, taken: Set<string>): k8s.Volume[] {
-  return (volumes ?? []).map((volume) => {
+  return (volumes ?? []).map((volume, i) => {
+    checkApiType(`extraVolumes[${i}]`, 'Volume', volume);
     checkDns1123Label('extraVolumes[].name', volume.name);
     checkVolumeSource('extraVolumes', volume);
     if (taken.has(volume.name)) {
@@ -80,7 +83,8 @@ export function extraVolumes(volumes: k8s.Volume[] | undefined, taken: Set<strin
 
 /** Checks the member's extra mounts: of a volume the pod has, not on a path the stack mounts. */
 export function extraMounts(mounts: k8s.VolumeMount[] | undefined, volumes: Set<string>, stackPaths: string[]): k8s.VolumeMount[] {
-  return (mounts ?? []).map((mount) => {
+  return (mounts ?? []).map((mount, i) => {
+    checkApiType(`extraVolumeMounts[${i}]`, 'VolumeMount', mount);
     if (!volumes.has(mount.name)) {
       throw new Error(`'extraVolumeMounts' ${show(mount.mountPath)} names volume ${show(mount.name)}, which the pod does not `
         + `have; add it to extraVolumes (the pod has ${[...volumes].join(', ')})`);

@@ -6,6 +6,7 @@
 // cancels the streams and exits. The Job never starts a second pod: a copy must not run twice by accident.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { validateWithApiSchema } from './api-schema';
 import { HazelcastCluster } from './hazelcast-cluster';
 import { jetSettings } from './hazelcast-config';
 import { checkImageReference } from './kubernetes-rules';
@@ -66,6 +67,7 @@ export class HazelcastUpgradeCopy extends Construct {
       throw new Error(`HazelcastUpgradeCopy 'from' and 'to' must be HazelcastCluster constructs; got ${show(typeof from)} and ${show(typeof to)}`);
     }
     checkUpgradePair(from, to);
+    validateWithApiSchema(this);
     checkImageReference('HazelcastUpgradeCopy image', props.image);
     const maps = checkNames('maps', props.maps);
     const queues = checkNames('queues', props.queues ?? []);

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { DEFAULT_PARTITION_COUNT, HazelcastClusterProps, MEMBER_PORT_NAME } from './cluster-props';
 import { HazelcastConfig, HazelcastMapConfig } from './hazelcast-config';
+import { validateWithApiSchema } from './api-schema';
 import { HazelcastCluster } from './hazelcast-cluster';
 import { checkDns1035Label, checkInteger, show } from './validation';
 
@@ -34,6 +35,7 @@ export class HazelcastClientService extends Construct {
   constructor(scope: Construct, id: string, props: HazelcastClientServiceProps) {
     super(scope, id);
     checkDns1035Label('name', props.name);
+    validateWithApiSchema(this);
     const target = props.target;
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: {

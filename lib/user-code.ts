@@ -6,6 +6,7 @@
 // Either way the member's CLASSPATH env names the folder: the image's start script (bin/common.sh) appends
 // $CLASSPATH to its own classpath.
 import * as k8s from '../imports/k8s';
+import { checkApiType } from './api-schema';
 import { checkImageReference } from './kubernetes-rules';
 import { show } from './validation';
 
@@ -61,6 +62,7 @@ export function userCodeParts(userCode: UserCode, securityContext: k8s.SecurityC
   // The folder for loose classes and resources, and every jar in it.
   const env = { name: 'CLASSPATH', value: `${USER_CODE_DIR}:${USER_CODE_DIR}/*` };
   if (userCode.volume !== undefined) {
+    checkApiType('userCode.volume', 'Volume', { ...userCode.volume, name: USER_CODE_VOLUME });
     if ('hostPath' in userCode.volume) {
       throw new Error(`'userCode.volume' (hostPath) is refused: Pod Security "restricted" forbids hostPath volumes; `
         + 'use a PVC, a CSI volume, a ConfigMap or userCode.image');

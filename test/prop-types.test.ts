@@ -106,7 +106,7 @@ describe('Kubernetes rules the schema leaves to the API server (lib/kubernetes-r
   it('tolerations and spread constraints the API server would refuse', () => {
     expect(bad({ tolerations: [{ key: 'a', operator: 'Sometimes' }] })).toThrowError(/'tolerations\[0\].operator' \("Sometimes"\) must be "Equal" or "Exists"/);
     expect(bad({ tolerations: [{ operator: 'Equal', value: 'x' }] })).toThrowError(/'tolerations\[0\]' has an empty key, which needs operator "Exists"/);
-    expect(bad({ tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1.5 }] })).toThrowError(/tolerationSeconds' \(1.5\) must be a whole number/);
+    expect(bad({ tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1.5 }] })).toThrowError(/'tolerations\[0\]' is not a valid Kubernetes Toleration: tolerationSeconds \(1.5\) must be integer/);
     expect(bad({ topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway' }] })).toThrowError(/'topologySpreadConstraints\[0\].maxSkew' \(0\) must be a whole number of at least 1/);
     expect(() => synth({
       tolerations: [{ operator: 'Exists' }, { key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }],

@@ -167,6 +167,12 @@ app.synth();
     expect(failed.status).not.toBe(0);
     expect(failed.stderr).toContain("'replicas' (-1) must be an integer");
     expect(fs.readFileSync(distFile, 'utf-8')).toBe(good);
+    // a pass-through Kubernetes field the API would refuse: the library's API schema check, from the tarball
+    main("replicas: 3, sidecars: [{ name: 'log', image: 'busybox:1.37', args: 'run' }]");
+    const invalid = synth();
+    expect(invalid.status).not.toBe(0);
+    expect(invalid.stderr).toContain(`'sidecars[0]' is not a valid Kubernetes Container: args ("run") must be array`);
+    expect(fs.readFileSync(distFile, 'utf-8')).toBe(good);
     // control: a rolling change goes through
     main('replicas: 4');
     expect(synth().status).toBe(0);
