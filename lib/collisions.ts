@@ -6,9 +6,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
 
-/** Built-in kinds without a namespace, by API group ('' is the core group). */
+/** Built-in kinds without a namespace, by API group (cdk8s calls the core group 'core'). */
 const CLUSTER_SCOPED: { readonly [group: string]: readonly string[] } = {
-  '': ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'],
+  'core': ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'],
   'rbac.authorization.k8s.io': ['ClusterRole', 'ClusterRoleBinding'],
   'apiextensions.k8s.io': ['CustomResourceDefinition'],
   'admissionregistration.k8s.io': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
@@ -35,6 +35,17 @@ function identity(object: ApiObject): { key: string; label: string } {
   // A namespaced object without a namespace lands wherever kubectl's context points: it cannot be matched here.
   const namespace = object.metadata.namespace ?? '';
   return { key: `${object.apiGroup}/${object.kind}/${namespace}/${name}`, label: `${object.kind} "${name}" in namespace "${namespace}"` };
+}
+
+/** The node ports a Service asks for: unique across the whole Kubernetes cluster, whatever the namespace. */
+function nodePortsOf(object: ApiObject): number[] {
+  if (object.apiGroup !== 'core' || object.kind !== 'Service') return [];
+  try {
+    const ports = (object.toJson() as { spec?: { ports?: Array<{ nodePort?: number }> } }).spec?.ports ?? [];
+    return ports.map((p) => p.nodePort).filter((n): n is number => typeof n === 'number');
+  } catch {
+    return []; // an object that cannot render is reported by the API schema check
+  }
 }
 
 function apiObjectsUnder(scope: IConstruct): ApiObject[] {
@@ -66,7 +77,18 @@ class ObjectCollisions implements IValidation {
       byKey.set(key, [...(byKey.get(key) ?? []), object]);
     }
     const errors: string[] = [];
+    const byNodePort = new Map<number, ApiObject[]>();
+    for (const object of all) for (const port of nodePortsOf(object)) byNodePort.set(port, [...(byNodePort.get(port) ?? []), object]);
     for (const mine of apiObjectsUnder(this.owner)) {
+      for (const port of nodePortsOf(mine)) {
+        for (const other of byNodePort.get(port) ?? []) {
+          if (other === mine) continue;
+          const otherOwner = ownerOf(other, owners);
+          if (otherOwner !== undefined && otherOwner !== this.owner && order.get(other)! > order.get(mine)!) continue;
+          errors.push(`node port ${port} is asked for by both ${other.node.path} and ${mine.node.path}: node ports are unique in the `
+            + 'whole Kubernetes cluster, so the second apply fails; give one of them another port (or none: Kubernetes picks a free one)');
+        }
+      }
       const { key, label } = identity(mine);
       for (const other of byKey.get(key) ?? []) {
         if (other === mine) continue;

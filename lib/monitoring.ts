@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import * as monitoring from '../imports/monitoring.coreos.com';
 import { validateWithApiSchema } from './api-schema';
+import { refuseObjectCollisions } from './collisions';
 import { AlertOptions, alertRules, AlertRule, promDuration, ruleGroup } from './alert-rules';
 import { METRICS_PORT_NAME } from './cluster-props';
 import { dashboardJson, dashboardPanels, DashboardPanel } from './dashboard';
@@ -95,6 +96,7 @@ export class HazelcastMonitoring extends Construct {
     }
     const cluster = props.cluster;
     validateWithApiSchema(this);
+    refuseObjectCollisions(this);
     if (cluster.metricsService === undefined) {
       throw new Error(`HazelcastMonitoring: ${cluster.namespace}/${cluster.name} has no metrics; give it 'metrics: {}' (the members' JMX exporter and the ${cluster.name}-metrics Service)`);
     }

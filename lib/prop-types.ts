@@ -7,7 +7,7 @@ type Kind = 'string' | 'integer' | 'boolean' | 'Size' | 'Duration' | 'object' | 
   | 'probe' | 'probeOrBoolean';
 
 /** Each prop's kind. Ranges, names and cross-prop rules are checked where each prop is resolved. */
-const PROP_KINDS: { readonly [prop: string]: Kind } = {
+export const PROP_KINDS: { readonly [prop: string]: Kind } = {
   name: 'string', namespace: 'string', replicas: 'integer', dnsDomain: 'string', image: 'string', port: 'integer',
   memoryLimit: 'Size', heapSize: 'Size', ephemeralStorage: 'Size', cpuRequestMillis: 'integer', cpuLimitMillis: 'integer',
   gracefulShutdownTimeout: 'Duration', labels: 'stringMap', clusterName: 'string', config: 'object',

@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { validateWithApiSchema } from './api-schema';
+import { refuseObjectCollisions } from './collisions';
 import { HazelcastCluster } from './hazelcast-cluster';
 import { jetSettings } from './hazelcast-config';
 import { checkImageReference } from './kubernetes-rules';
@@ -68,6 +69,7 @@ export class HazelcastUpgradeCopy extends Construct {
     }
     checkUpgradePair(from, to);
     validateWithApiSchema(this);
+    refuseObjectCollisions(this);
     checkImageReference('HazelcastUpgradeCopy image', props.image);
     const maps = checkNames('maps', props.maps);
     const queues = checkNames('queues', props.queues ?? []);

@@ -9,6 +9,7 @@ import * as k8s from '../imports/k8s';
 import { DEFAULT_PARTITION_COUNT, HazelcastClusterProps, MEMBER_PORT_NAME } from './cluster-props';
 import { HazelcastConfig, HazelcastMapConfig } from './hazelcast-config';
 import { validateWithApiSchema } from './api-schema';
+import { refuseObjectCollisions } from './collisions';
 import { HazelcastCluster } from './hazelcast-cluster';
 import { checkDns1035Label, checkInteger, show } from './validation';
 
@@ -36,6 +37,7 @@ export class HazelcastClientService extends Construct {
     super(scope, id);
     checkDns1035Label('name', props.name);
     validateWithApiSchema(this);
+    refuseObjectCollisions(this);
     const target = props.target;
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: {

@@ -2,7 +2,7 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import * as k8s from '../imports/k8s';
-import { HazelcastCluster } from '../lib';
+import { HazelcastClientService, HazelcastCluster } from '../lib';
 
 function synthError(build: (app: App) => void): string | undefined {
   const app = Testing.app();
@@ -73,5 +73,30 @@ describe('object collisions', () => {
     new HazelcastCluster(chart, 'Sessions', { name: 'sessions', namespace: 'platform', networkPolicy: true, zoneAware: true });
     new HazelcastCluster(chart, 'Catalog', { name: 'catalog', namespace: 'platform', zoneAware: true });
     expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  it('refuses two Services of one app that ask for the same node port, in any namespaces', () => {
+    const error = synthError((app) => {
+      const chart = new Chart(app, 'stack');
+      new HazelcastCluster(chart, 'Sessions', { namespace: 'a', service: { type: 'NodePort', nodePort: 30701 } });
+      new HazelcastCluster(chart, 'Catalog', { namespace: 'b', service: { type: 'NodePort', nodePort: 30701 } });
+    });
+    expect(error).toContain('[stack/Catalog] node port 30701 is asked for by both stack/Sessions/Service and stack/Catalog/Service: node ports are unique in the whole Kubernetes cluster');
+    // control: two ports
+    expect(synthError((app) => {
+      const chart = new Chart(app, 'stack');
+      new HazelcastCluster(chart, 'Sessions', { namespace: 'a', service: { type: 'NodePort', nodePort: 30701 } });
+      new HazelcastCluster(chart, 'Catalog', { namespace: 'b', service: { type: 'NodePort', nodePort: 30702 } });
+    })).toBeUndefined();
+  });
+
+  it('refuses two HazelcastClientServices of one name', () => {
+    const error = synthError((app) => {
+      const chart = new Chart(app, 'stack');
+      const c = new HazelcastCluster(chart, 'Cache', {});
+      new HazelcastClientService(chart, 'One', { name: 'clients', target: c });
+      new HazelcastClientService(chart, 'Two', { name: 'clients', target: c });
+    });
+    expect(error).toContain('Service "clients" in namespace "default" is written by both stack/One/Service and stack/Two/Service');
   });
 });
