@@ -424,9 +424,15 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   const namespace = props.namespace ?? 'default';
   checkDns1123Label('namespace', namespace);
   const replicas = props.replicas ?? 3;
-  const partitions = Number(props.config?.properties?.[PARTITION_COUNT_PROPERTY] ?? DEFAULT_PARTITION_COUNT);
-  checkInteger('replicas', replicas, 0, partitions,
-    ` (a member past Hazelcast's ${partitions} partitions would own no data)`);
+  const partitionCount = props.config?.properties?.[PARTITION_COUNT_PROPERTY];
+  // the count's own form first, so that a bad count is not blamed on replicas
+  if (partitionCount !== undefined && !(typeof partitionCount === 'string' && /^[1-9]\d{0,5}$/.test(partitionCount))) {
+    throw new Error(`'config.properties' value for ${show(PARTITION_COUNT_PROPERTY)} (${show(partitionCount)}) must be a whole number from 1 to 999999, as a string`);
+  }
+  const partitions = Number(partitionCount ?? DEFAULT_PARTITION_COUNT);
+  checkInteger('replicas', replicas, 0, partitions, partitionCount === undefined
+    ? ` (a member past Hazelcast's ${partitions} partitions would own no data)`
+    : ` (at most 'config.properties' ${show(PARTITION_COUNT_PROPERTY)}, ${partitions}: a member past the partition count would own no data)`);
   const dnsDomain = props.dnsDomain ?? 'cluster.local';
   checkDnsDomain('dnsDomain', dnsDomain);
   const image = props.image ?? DEFAULT_IMAGE;
