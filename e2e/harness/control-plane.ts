@@ -37,6 +37,8 @@ export interface ControlPlaneOptions {
   log?: (s: string) => void;
   /** Address the API server advertises (it must be on an interface of the namespace). Default 10.244.0.1. */
   apiServerIP?: string;
+  /** An IPv6 range beside `serviceCIDR` (dual stack, IPv4 first), e.g. fd00:10:96::/112. Default none. */
+  serviceCIDR6?: string;
   /** Default 10.96.0.0/16 (the `kubernetes` Service gets 10.96.0.1). */
   serviceCIDR?: string;
   /** Timeout of each wait step. Default 120 s. */
@@ -343,6 +345,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const stateDir = path.resolve(opts.stateDir);
   const apiServerIP = opts.apiServerIP ?? '10.244.0.1';
   const serviceCIDR = opts.serviceCIDR ?? '10.96.0.0/16';
+  // the IPv4 range first: the `kubernetes` Service and every SingleStack Service stay IPv4; IPv6 Services are asked for
+  const serviceCIDRs = opts.serviceCIDR6 ? `${serviceCIDR},${opts.serviceCIDR6}` : serviceCIDR;
   const stepTimeout = opts.stepTimeoutMs ?? 120_000;
   const kubectlBin = opts.kubectlBinary ?? 'kubectl';
   const timings: Record<string, number> = {};
@@ -483,7 +487,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       `--service-account-issuer=${serviceAccountIssuer}`,
       `--service-account-key-file=${pki.saPub}`,
       `--service-account-signing-key-file=${pki.saKey}`,
-      `--service-cluster-ip-range=${serviceCIDR}`,
+      `--service-cluster-ip-range=${serviceCIDRs}`,
       '--authorization-mode=Node,RBAC',
       // how the API server reaches real kubelets (logs, exec): as the admin identity, by the Node's InternalIP
       `--kubelet-client-certificate=${pki.clients.admin.crt}`,
@@ -517,7 +521,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       `--root-ca-file=${pki.caCrt}`,
       `--cluster-signing-cert-file=${pki.caCrt}`,
       `--cluster-signing-key-file=${pki.caKey}`,
-      `--service-cluster-ip-range=${serviceCIDR}`,
+      `--service-cluster-ip-range=${serviceCIDRs}`,
       '--allocate-node-cidrs=false',
       '--bind-address=127.0.0.1',
       '--secure-port=10257',

@@ -10,7 +10,7 @@ import { startControlPlane } from './control-plane';
 import { printFigures, recordFigure } from './figures';
 import { CLUSTER_DNS_IP, coreDnsManifests } from './coredns';
 import { ENFORCER_SERVICE_ACCOUNT, networkPolicyEnforcerRbac, tokenKubeconfig } from './network-policies';
-import { createHub, createNodeNetwork, deleteNodeNetwork, HUB_IP, nodeAddress, routeBetweenNodes } from './network';
+import { CLUSTER_CIDR6, createHub, createNodeNetwork, deleteNodeNetwork, HUB_IP, nodeAddress, routeBetweenNodes, SERVICE_CIDR6 } from './network';
 import { KubeNode, nodeBinariesFromEnv } from './node';
 
 export interface NodeInfo { name: string; zone: string; ip: string }
@@ -40,7 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const t0 = Date.now();
 
   createHub();
-  const controlPlane = await startControlPlane({ stateDir: path.join(stateDir, 'control-plane'), apiServerIP: HUB_IP, log });
+  const controlPlane = await startControlPlane({ stateDir: path.join(stateDir, 'control-plane'), apiServerIP: HUB_IP, serviceCIDR6: SERVICE_CIDR6, log });
   const kubectl = async (args: string[], input?: string) => {
     const r = await controlPlane.kubectl(args, { input, check: true });
     return r.stdout;
@@ -71,7 +71,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         policyKubeconfig,
         caFile: controlPlane.caFile,
         clusterDNS: CLUSTER_DNS_IP,
-        clusterCIDR: '10.244.0.0/16',
+        clusterCIDR: `10.244.0.0/16,${CLUSTER_CIDR6}`,
         log,
       }));
     }

@@ -76,7 +76,7 @@ export class KubeNode {
       `--kubeconfig=${o.kubeletKubeconfig}`,
       `--root-dir=${path.join(o.dir, 'kubelet')}`,
       `--hostname-override=${this.name}`,
-      `--node-ip=${o.address.ip}`,
+      `--node-ip=${o.address.ip},${o.address.ip6}`,
       `--node-labels=topology.kubernetes.io/zone=${o.address.zone}`,
       '--v=1',
     ], pathEnv);
@@ -113,7 +113,11 @@ export class KubeNode {
       plugins: [
         {
           type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: false, hairpinMode: true,
-          ipam: { type: 'host-local', ranges: [[{ subnet: this.o.address.podCIDR }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: path.join(dir, 'ipam') },
+          // dual stack, IPv4 first: the pod's IPv4 address is its primary (status.podIP)
+          ipam: {
+            type: 'host-local', ranges: [[{ subnet: this.o.address.podCIDR }], [{ subnet: this.o.address.podCIDR6 }]],
+            routes: [{ dst: '0.0.0.0/0' }, { dst: '::/0' }], dataDir: path.join(dir, 'ipam'),
+          },
         },
         { type: 'portmap', capabilities: { portMappings: true } },
       ],
