@@ -190,7 +190,7 @@ export interface HazelcastClusterProps {
 
   /**
    * The IP families of the Services (`ipFamilies`), in order: `["IPv6"]` for an IPv6-only cluster, two for dual
-   * stack. With IPv6 first, the members prefer IPv6 addresses (`-Djava.net.preferIPv6Addresses=true`,
+   * stack. With IPv6 first, the members prefer IPv6 addresses (`-Djava.net.preferIPv4Stack=false`, `-Djava.net.preferIPv6Addresses=true`,
    * `-Dhazelcast.prefer.ipv4.stack=false`).
    * @default - the cluster's default family (Kubernetes decides), and the JVM prefers IPv4
    */

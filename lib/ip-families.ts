@@ -40,9 +40,15 @@ export function resolveIpFamilies(p: {
   return { families, policy, preferIPv6: families?.[0] === 'IPv6' };
 }
 
-/** The JVM options for the members' address family: IPv6 first needs both flags, IPv4 is the JVM's own choice. */
+/**
+ * The JVM options for the members' address family. IPv6 first needs three: the official image's JAVA_OPTS_DEFAULT
+ * sets `-Djava.net.preferIPv4Stack=true` (an IPv4-only JVM, and Hazelcast then picks only IPv4), which the stack's
+ * JAVA_OPTS, coming after it, turns off; Hazelcast's own IPv4 preference off; and IPv6 addresses preferred, so that
+ * on a dual-stack pod the member announces its IPv6 address (seen on the e2e nodes: without the first, members on
+ * dual-stack pods announced IPv4 and found no one on the IPv6 endpoints). IPv4 is the image's own choice.
+ */
 export function ipFamilyJvmOptions(s: IpFamilySettings): string[] {
-  return s.preferIPv6 ? ['-Djava.net.preferIPv6Addresses=true', '-Dhazelcast.prefer.ipv4.stack=false'] : [];
+  return s.preferIPv6 ? ['-Djava.net.preferIPv4Stack=false', '-Djava.net.preferIPv6Addresses=true', '-Dhazelcast.prefer.ipv4.stack=false'] : [];
 }
 
 /** The Service spec fields for the families. */

@@ -145,7 +145,7 @@ describe('ipFamilies', () => {
   it('IPv6 first: every Service takes the families, the JVM prefers IPv6', () => {
     const ms = synth({ ipFamilies: ['IPv6', 'IPv4'], metrics: {} });
     for (const s of ms.filter((m) => m.kind === 'Service')) expect(s.spec).toMatchObject({ ipFamilies: ['IPv6', 'IPv4'], ipFamilyPolicy: 'PreferDualStack' });
-    expect(jvm(ms)).toEqual(expect.arrayContaining(['-Djava.net.preferIPv6Addresses=true', '-Dhazelcast.prefer.ipv4.stack=false']));
+    expect(jvm(ms)).toEqual(expect.arrayContaining(['-Djava.net.preferIPv4Stack=false', '-Djava.net.preferIPv6Addresses=true', '-Dhazelcast.prefer.ipv4.stack=false']));
     expect(byKind(synth({ ipFamilies: ['IPv6'] }), 'Service').spec).toMatchObject({ ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' });
   });
   it('control: IPv4 first, or nothing given, leaves the JVM to IPv4; nothing given writes no family', () => {

@@ -8,7 +8,7 @@
 // Without NetworkPolicy: the enforcer (kube-router) runs IPv4 only here.
 import { Size } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRestrictedNamespace, deleteNamespace, kubectl, memberLog, synthYaml, tryKubectl, waitForCluster } from '../harness/cluster';
+import { createRestrictedNamespace, deleteNamespace, kubectl, memberLog, memberPods, synthYaml, tryKubectl, waitForCluster } from '../harness/cluster';
 import { clientCommand, clientResult, httpGetCommand, runPod } from '../harness/pods';
 
 const ns = 'ipv6';
@@ -16,11 +16,14 @@ const control = 'ipv4';
 const SMALL = { cpuRequestMillis: 100, memoryLimit: Size.mebibytes(1024) };
 const IPV6_MEMBER = /Member \[(fd00:10:244:[0-9a-f:]+)\]:5701/g;
 
-/** The member addresses of the latest `Members {size:N, ...} [` block of a member's log. */
+/** An IPv6 address in its compressed form (Hazelcast prints `fd00:10:244:1:0:0:0:2`, Kubernetes `fd00:10:244:1::2`). */
+const compressed = (ip: string) => (ip.includes(':') ? new URL(`http://[${ip}]/`).hostname.replace(/^\[|\]$/g, '') : ip);
+
+/** The member addresses of the latest `Members {size:N, ...} [` block of a member's log, IPv6 compressed. */
 function latestMembers(log: string): string[] {
   const blocks = log.replace(/\x1b\[[0-9;]*m/g, '').split(/Members \{size:\d+, ver:\d+\} \[/);
   const last = blocks[blocks.length - 1].split(']\n')[0];
-  return [...last.matchAll(/Member \[?([0-9a-f.:]+?)\]?:5701/g)].map((m) => m[1]);
+  return [...last.matchAll(/Member \[?([0-9a-f.:]+?)\]?:5701/g)].map((m) => compressed(m[1]));
 }
 
 describe('IPv6', () => {
@@ -32,7 +35,13 @@ describe('IPv6', () => {
   it('ipFamilies [IPv6]: IPv6 Services, members that form one cluster on their IPv6 addresses, a client through the Service', async () => {
     await createRestrictedNamespace(ns);
     await kubectl(['apply', '-f', '-'], synthYaml({ namespace: ns, replicas: 2, ipFamilies: ['IPv6'], ...SMALL }));
-    const { pods } = await waitForCluster(ns, 'hazelcast', 2, 240_000);
+    const { pods } = await waitForCluster(ns, 'hazelcast', 2, 240_000).catch(async (e) => {
+      // what the members said, before afterAll deletes them
+      for (const p of await memberPods(ns, 'hazelcast')) {
+        console.log(`[x] ${p.name}'s log, last lines:\n${(await memberLog(ns, p.name)).replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(-40).join('\n')}`);
+      }
+      throw e;
+    });
 
     const svc = JSON.parse(await kubectl(['get', 'service', 'hazelcast', '-n', ns, '-o', 'json']));
     expect(svc.spec.ipFamilies).toEqual(['IPv6']);
@@ -62,7 +71,7 @@ describe('IPv6', () => {
     console.log(`[x] the client through ${address}: ${JSON.stringify(r)}`);
     expect(r.members).toBe(2);
     expect(r.connections, 'smart routing: one connection to each member').toBe(2);
-    expect((r.addresses as string[]).map((a) => a.replace(/^\[|\]:5701$/g, '')).sort()).toEqual([...podIPv6.values()].sort());
+    expect((r.addresses as string[]).map((a) => compressed(a.replace(/^\[|\]:5701$/g, ''))).sort()).toEqual([...podIPv6.values()].sort());
     const put = await runPod(ns, 'put', clientCommand(address, 'hazelcast', 'put', ['--count', '500']));
     expect(put.exitCode, put.log).toBe(0);
     const get = await runPod(ns, 'get', clientCommand(address, 'hazelcast', 'get', ['--count', '500', '--smart', 'false']));
