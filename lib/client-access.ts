@@ -62,3 +62,27 @@ function labelsOf(prop: string, labels: { readonly [key: string]: string }): { [
   for (const [key, value] of Object.entries(labels)) checkLabel(prop, key, value);
   return { ...labels };
 }
+
+/**
+ * A workload whose pods are clients, as cdk8s-plus writes it (a `Deployment`, `StatefulSet`, `DaemonSet` or `Job`
+ * of cdk8s-plus): its namespace and the labels it selects its pods by.
+ */
+export interface ClientWorkload {
+  readonly metadata: { readonly namespace?: string };
+  readonly matchLabels: { readonly [key: string]: string };
+}
+
+/** A namespace whose client-labelled pods are clients, as cdk8s-plus writes it (its `Namespace`). */
+export interface ClientNamespace {
+  readonly name: string;
+}
+
+/** The ClientSource of a cdk8s-plus workload: its namespace (default "default") and its pods' selector labels. */
+export function workloadSource(prop: string, workload: ClientWorkload): ClientSource {
+  const labels = workload?.matchLabels;
+  if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+    throw new Error(`'${prop}' (${show(workload?.constructor?.name ?? workload)}) must be a workload that selects its pods by labels (a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job); `
+      + 'one without would admit every pod of its namespace');
+  }
+  return { namespace: workload.metadata?.namespace ?? 'default', podLabels: { ...labels } };
+}

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { validateWithApiSchema } from './api-schema';
-import { ClientSource, clientPeer } from './client-access';
+import { ClientNamespace, ClientSource, ClientWorkload, clientPeer, workloadSource } from './client-access';
 import { ClientConfigOptions, addClientConfigMap } from './client-config';
 import { refuseObjectCollisions } from './collisions';
 import { HazelcastClusterProps, Labels, MEMBER_PORT_NAME, resolveSettings } from './cluster-props';
@@ -166,5 +166,21 @@ export class HazelcastCluster extends Construct {
     }
     this.clientPeers.push(clientPeer(`allowClientsFrom(#${this.allowedSources})`, source, this.clientLabel));
     this.allowedSources++;
+  }
+
+  /**
+   * Lets the pods of a cdk8s-plus workload (a `Deployment`, `StatefulSet`, `DaemonSet` or `Job`, in any namespace)
+   * through the NetworkPolicy, by its namespace and the labels it selects its pods by: no client label needed.
+   */
+  public allowClientsFromWorkload(workload: ClientWorkload): void {
+    this.allowClientsFrom(workloadSource(`allowClientsFromWorkload(#${this.allowedSources})`, workload));
+  }
+
+  /**
+   * Lets the pods of a cdk8s-plus `Namespace` that carry the cluster's client label (`<name>-client: "true"`)
+   * through the NetworkPolicy (`allowClientsFrom({ namespace, podLabels: {} })` admits every pod there).
+   */
+  public allowClientsFromNamespace(namespace: ClientNamespace): void {
+    this.allowClientsFrom({ namespace: namespace?.name });
   }
 }

@@ -1,6 +1,6 @@
 export { DEFAULT_IMAGE } from './cluster-props';
 export type { HazelcastClusterProps, Labels } from './cluster-props';
-export type { ClientSource } from './client-access';
+export type { ClientNamespace, ClientSource, ClientWorkload } from './client-access';
 export * from './hazelcast-cluster';
 export * from './hazelcast-config';
 export * from './versions';

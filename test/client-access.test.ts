@@ -2,6 +2,7 @@
 // `allowClientsFrom`, each checked against what the NetworkPolicy semantics admit, with controls.
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import * as kplus from 'cdk8s-plus-27';
 import { ClientSource, HazelcastCluster, HazelcastClusterProps } from '../lib';
 import { byKind, Manifest, synth } from './util';
 
@@ -70,5 +71,36 @@ describe('clientsFrom', () => {
     expect(() => new HazelcastCluster(Testing.chart(), 'H', POLICY).allowClientsFrom({ namespace: 'WEB' })).toThrow(/'allowClientsFrom\(#0\)\.namespace'/);
     // control: the valid source passes
     expect(() => synth({ ...POLICY, clientsFrom: [{ namespace: 'web' }] })).not.toThrow();
+  });
+});
+
+describe('cdk8s-plus workloads and namespaces (allowClientsFromWorkload, allowClientsFromNamespace)', () => {
+  it('admits the pods of a cdk8s-plus Deployment of another namespace by its selector, and no other pod', () => {
+    const chart = Testing.chart();
+    const cluster = new HazelcastCluster(chart, 'Hazelcast', POLICY);
+    const app = new kplus.Deployment(chart, 'Web', { metadata: { namespace: 'web' }, containers: [{ image: 'registry.example/web:1', securityContext: { ensureNonRoot: false } }] });
+    cluster.allowClientsFromWorkload(app);
+    const policy = byKind(Testing.synth(chart) as Manifest[], 'NetworkPolicy');
+    const webPods = (Testing.synth(chart) as Manifest[]).find((o) => o.kind === 'Deployment' && o.metadata.name !== 'hazelcast')!.spec.template.metadata.labels;
+    expect(admits(policy, 'web', webPods), 'the workload\'s pods').toBe(true);
+    // controls: its pods' labels in another namespace, and another pod of its namespace
+    expect(admits(policy, 'billing', webPods)).toBe(false);
+    expect(admits(policy, 'web', { app: 'other' })).toBe(false);
+  });
+
+  it('admits the client-labelled pods of a cdk8s-plus Namespace', () => {
+    const chart = Testing.chart();
+    const cluster = new HazelcastCluster(chart, 'Hazelcast', POLICY);
+    cluster.allowClientsFromNamespace(new kplus.Namespace(chart, 'Orders', { metadata: { name: 'orders' } }));
+    const policy = byKind(Testing.synth(chart) as Manifest[], 'NetworkPolicy');
+    expect(admits(policy, 'orders', CLIENT)).toBe(true);
+    expect(admits(policy, 'orders', {}), 'control: an unlabelled pod there').toBe(false);
+  });
+
+  it('refuses what is not a workload with a selector, naming the method', () => {
+    const cluster = new HazelcastCluster(Testing.chart(), 'Hazelcast', POLICY);
+    expect(() => cluster.allowClientsFromWorkload({ metadata: {}, matchLabels: {} })).toThrow(/'allowClientsFromWorkload\(#0\)' .* must be a workload that selects its pods by labels/);
+    expect(() => cluster.allowClientsFromWorkload('web' as any)).toThrow(/'allowClientsFromWorkload\(#0\)' \("String"\) must be a workload/);
+    expect(() => cluster.allowClientsFromNamespace({ name: 'Bad_Name' })).toThrow(/'allowClientsFrom\(#0\)\.namespace' \("Bad_Name"\)/);
   });
 });
