@@ -54,6 +54,15 @@ export interface AlertRule {
   readonly summary: string;
 }
 
+/**
+ * The PromQL of the cluster's metrics, for the rules and the dashboard alike: `sel` selects the cluster's targets,
+ * `metric(name, prefix)` one of the JMX exporter's `com_hazelcast_Metrics_<name>{prefix="<group>"}` series of them.
+ */
+export function clusterMetrics(target: { namespace: string; job: string }): { sel: string; metric: (name: string, prefix: string) => string } {
+  const sel = `namespace="${target.namespace}", job="${target.job}"`;
+  return { sel, metric: (name, prefix) => `com_hazelcast_Metrics_${name}{${sel}, prefix="${prefix}"}` };
+}
+
 /** The PromQL form of a Duration, in whole seconds. */
 export function promDuration(prop: string, d: Duration): string {
   if (d === null || typeof d !== 'object' || typeof (d as { toSeconds?: unknown }).toSeconds !== 'function') {
@@ -77,9 +86,8 @@ export function alertRules(target: { namespace: string; job: string; replicas: n
   }
   const minutes = (n: number) => Duration.minutes(n);
   const d = (prop: keyof AlertOptions, def: Duration) => promDuration(`alerts.${prop}`, (o[prop] as Duration | undefined) ?? def);
-  const sel = `namespace="${target.namespace}", job="${target.job}"`;
+  const { sel, metric: m } = clusterMetrics(target);
   const by = 'by (namespace, job)';
-  const m = (name: string, prefix: string) => `com_hazelcast_Metrics_${name}{${sel}, prefix="${prefix}"}`;
   const restartWindow = d('restartWindow', minutes(15));
   return [
     {

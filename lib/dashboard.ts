@@ -1,6 +1,7 @@
 // A Grafana dashboard for one Hazelcast cluster, as the JSON Grafana's dashboard provisioning (and its sidecar)
 // loads. Written as data here rather than with a builder package: a dozen time-series panels need no more, and the
 // queries live beside the alert rules' (lib/alert-rules.ts) on the same metric names.
+import { clusterMetrics } from './alert-rules';
 
 /** One panel: a title, its unit and the PromQL queries it plots (`legend` is Grafana's legend format). */
 export interface DashboardPanel {
@@ -11,8 +12,7 @@ export interface DashboardPanel {
 
 /** The panels of the cluster's dashboard, for the metrics Prometheus labels `job`, `namespace`. */
 export function dashboardPanels(target: { namespace: string; job: string }): DashboardPanel[] {
-  const sel = `namespace="${target.namespace}", job="${target.job}"`;
-  const m = (name: string, prefix: string) => `com_hazelcast_Metrics_${name}{${sel}, prefix="${prefix}"}`;
+  const { sel, metric: m } = clusterMetrics(target);
   const rate = (name: string, prefix: string) => `sum by (pod) (rate(${m(name, prefix)}[5m]))`;
   return [
     { title: 'Cluster size (as each member sees it)', unit: 'short', queries: [{ expr: `max by (pod) (${m('size', 'cluster')})`, legend: '{{pod}}' }] },

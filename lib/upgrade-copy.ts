@@ -12,6 +12,7 @@ import { HazelcastCluster } from './hazelcast-cluster';
 import { jetSettings } from './hazelcast-config';
 import { checkImageReference } from './kubernetes-rules';
 import { RESTRICTED_CONTAINER } from './pod-extras';
+import { jarCopyContainer } from './user-code';
 import { checkDns1035Label, checkInteger, show } from './validation';
 
 /** The copy program's main class (upgrade-copy/src/main/java). */
@@ -94,7 +95,6 @@ export class HazelcastUpgradeCopy extends Construct {
       'app.kubernetes.io/component': 'upgrade-copy',
       'app.kubernetes.io/managed-by': 'cdk8s',
     };
-    const small = { 'cpu': k8s.Quantity.fromString('100m'), 'memory': k8s.Quantity.fromString('64Mi'), 'ephemeral-storage': k8s.Quantity.fromString('64Mi') };
     const jvm = { 'cpu': k8s.Quantity.fromString('200m'), 'memory': k8s.Quantity.fromString('384Mi'), 'ephemeral-storage': k8s.Quantity.fromString('64Mi') };
     this.job = new k8s.KubeJob(this, 'Job', {
       metadata: { name, namespace: to.namespace, labels },
@@ -109,15 +109,7 @@ export class HazelcastUpgradeCopy extends Construct {
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: from.gracefulShutdownTimeout.toSeconds() + STOP_MARGIN_SECONDS,
             securityContext: to.podSecurityContext,
-            initContainers: [{
-              name: 'copy-jar',
-              image: props.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['cp', '-R', '/jars/.', `${UPGRADE_COPY_DIR}/`],
-              resources: { requests: small, limits: { ...small, cpu: k8s.Quantity.fromString('500m') } },
-              securityContext: RESTRICTED_CONTAINER,
-              volumeMounts: [{ name: 'upgrade-copy', mountPath: UPGRADE_COPY_DIR }],
-            }],
+            initContainers: [jarCopyContainer('copy-jar', props.image, '/jars', { name: 'upgrade-copy', mountPath: UPGRADE_COPY_DIR }, RESTRICTED_CONTAINER)],
             containers: [{
               name: 'upgrade-copy',
               image: to.image,

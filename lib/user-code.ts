@@ -79,20 +79,28 @@ export function userCodeParts(userCode: UserCode, securityContext: k8s.SecurityC
   if (!/^\/[^\s]*$/.test(path) || path.split('/').includes('..')) {
     throw new Error(`'userCode.path' (${show(path)}) must be an absolute path without white space or '..'`);
   }
-  const small = { 'cpu': k8s.Quantity.fromString('100m'), 'memory': k8s.Quantity.fromString('64Mi'), 'ephemeral-storage': k8s.Quantity.fromString('64Mi') };
   return {
     volume: { name: USER_CODE_VOLUME, emptyDir: {} },
     mount,
     env,
-    initContainer: {
-      name: USER_CODE_INIT_CONTAINER,
-      image,
-      imagePullPolicy: 'IfNotPresent',
-      // `<path>/.` copies the folder's content, hidden files included, into the emptyDir.
-      command: ['cp', '-R', `${path.replace(/\/$/, '')}/.`, `${USER_CODE_DIR}/`],
-      resources: { requests: small, limits: { ...small, cpu: k8s.Quantity.fromString('500m') } },
-      securityContext,
-      volumeMounts: [{ name: USER_CODE_VOLUME, mountPath: USER_CODE_DIR }],
-    },
+    initContainer: jarCopyContainer(USER_CODE_INIT_CONTAINER, image, path, { name: USER_CODE_VOLUME, mountPath: USER_CODE_DIR }, securityContext),
+  };
+}
+
+/**
+ * An init container that copies `path` of `image` (jars, and a `cp`) into the emptyDir `into`, with small
+ * resources: how user code and the upgrade copy's program reach a pod without an image volume.
+ */
+export function jarCopyContainer(name: string, image: string, path: string, into: { name: string; mountPath: string }, securityContext: k8s.SecurityContext): k8s.Container {
+  const small = { 'cpu': k8s.Quantity.fromString('100m'), 'memory': k8s.Quantity.fromString('64Mi'), 'ephemeral-storage': k8s.Quantity.fromString('64Mi') };
+  return {
+    name,
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    // `<path>/.` copies the folder's content, hidden files included, into the emptyDir.
+    command: ['cp', '-R', `${path.replace(/\/$/, '')}/.`, `${into.mountPath}/`],
+    resources: { requests: small, limits: { ...small, cpu: k8s.Quantity.fromString('500m') } },
+    securityContext,
+    volumeMounts: [into],
   };
 }
