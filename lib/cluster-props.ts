@@ -7,7 +7,8 @@ import { ExternalAccessOptions, ExternalSettings, MemberServiceOptions, resolveE
 import {
   MAX_GRACEFUL_SHUTDOWN_SECONDS, MEASURED_HAND_OVER_MIB_PER_SECOND, defaultGracefulShutdown, fullHeapHandOverSeconds,
 } from './graceful-shutdown';
-import { HazelcastConfig, PARTITION_COUNT_PROPERTY } from './hazelcast-config';
+import type { HazelcastConfig } from '../imports/hazelcast-config';
+import { PARTITION_COUNT_PROPERTY } from './hazelcast-config';
 import { IpFamilySettings, resolveIpFamilies } from './ip-families';
 import {
   DisruptionBudgetOptions, PlatformSettings, PodIdentityOptions, ServiceAccountOptions, resolvePlatformSettings,

@@ -1,6 +1,6 @@
 // What `config` may not set, whatever the schema allows: sections the stack decides through its own props, and
 // sections a Community Edition member cannot run. Both are refused at synth with the section's path.
-import { show } from './validation';
+import { userPath } from './config-keys';
 
 /** Schema paths (dot-separated, under `hazelcast`) that the stack sets, with the prop that decides each. */
 export const STACK_OWNED_SECTIONS: { readonly [path: string]: string } = {
@@ -80,8 +80,9 @@ function at(doc: Doc, path: string): unknown {
   return node;
 }
 
-function enterprise(path: string, what: string): Error {
-  return new Error(`'config' hazelcast.${path} is Enterprise Edition only (${what}); this stack runs the Community `
+/** `parts`: the schema path; `setting`: what the user set there, e.g. ": true". */
+function enterprise(parts: readonly string[], what: string, setting = ''): Error {
+  return new Error(`'${userPath(parts)}'${setting} is Enterprise Edition only (${what}); this stack runs the Community `
     + 'Edition, whose members refuse or ignore it: remove it');
 }
 
@@ -93,38 +94,37 @@ export function refuseReservedSections(hazelcast: Doc, zoneAware: boolean, metri
   const owned = { ...STACK_OWNED_SECTIONS, ...(zoneAware ? { 'partition-group': 'the zoneAware prop (ZONE_AWARE partition groups)' } : {}) };
   for (const [path, decider] of Object.entries(owned)) {
     if (at(hazelcast, path) !== undefined) {
-      throw new Error(`'config' hazelcast.${path} is set by the stack; it follows ${decider}`);
+      throw new Error(`'${userPath(path.split('.'))}' is set by the stack; it follows ${decider}`);
     }
   }
   // The metrics prop's exporter reads Hazelcast's metrics over JMX: turning either off leaves it empty.
   for (const path of metrics ? ['metrics.enabled', 'metrics.jmx.enabled'] : []) {
     if (at(hazelcast, path) === false) {
-      throw new Error(`'config' hazelcast.${path} (false) would leave the metrics prop's exporter without metrics; `
+      throw new Error(`'${userPath(path.split('.'))}' (false) would leave the metrics prop's exporter without metrics; `
         + 'drop it, or turn the metrics prop off');
     }
   }
   for (const [path, what] of Object.entries(ENTERPRISE_SECTIONS)) {
-    if (at(hazelcast, path) !== undefined) throw enterprise(path, what);
+    if (at(hazelcast, path) !== undefined) throw enterprise(path.split('.'), what);
   }
   for (const [path, what] of Object.entries(ENTERPRISE_SWITCHES)) {
-    if (at(hazelcast, path) === true) throw enterprise(`${path}: true`, what);
+    if (at(hazelcast, path) === true) throw enterprise(path.split('.'), what, ' (true)');
   }
   // Per data structure: hazelcast.<section>.<name>.<key>, and in-memory-format NATIVE there or in its near cache.
   for (const [section, entries] of Object.entries(hazelcast)) {
     if (!isObject(entries)) continue;
     for (const [name, entry] of Object.entries(entries)) {
       if (!isObject(entry)) continue;
-      const where = `${section}[${show(name)}]`;
       for (const [key, what] of Object.entries(ENTERPRISE_STRUCTURE_KEYS)) {
-        if (key in entry) throw enterprise(`${where}.${key}`, what);
+        if (key in entry) throw enterprise([section, name, key], what);
       }
       for (const [key, what] of Object.entries(ENTERPRISE_STRUCTURE_SWITCHES)) {
         const sub = entry[key];
-        if (isObject(sub) && sub.enabled === true) throw enterprise(`${where}.${key}.enabled: true`, what);
+        if (isObject(sub) && sub.enabled === true) throw enterprise([section, name, key, 'enabled'], what, ' (true)');
       }
-      for (const [prefix, holder] of [['', entry], ['near-cache.', entry['near-cache']]] as const) {
+      for (const [prefix, holder] of [[[], entry], [['near-cache'], entry['near-cache']]] as const) {
         if (isObject(holder) && holder['in-memory-format'] === 'NATIVE') {
-          throw enterprise(`${where}.${prefix}in-memory-format: NATIVE`, 'the High-Density Memory Store; use BINARY or OBJECT');
+          throw enterprise([section, name, ...prefix, 'in-memory-format'], 'the High-Density Memory Store; use BINARY or OBJECT', ' ("NATIVE")');
         }
       }
     }

@@ -3,6 +3,7 @@
 // ahead of time into imports/hazelcast-config-validator.ts (npm run import-hazelcast-schema), so synth compiles
 // nothing and needs no schema file.
 import { createValidator } from '../imports/hazelcast-config-validator';
+import { userPath } from './config-keys';
 import { show } from './validation';
 import { HAZELCAST_VERSION } from './versions';
 
@@ -43,13 +44,8 @@ function segments(pointer: string): string[] {
   return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** `hazelcast.map["sessions-*"].eviction`: plain keys dotted, names that are not plain keys quoted. */
-function formatPath(parts: string[]): string {
-  return parts.map((p, i) => {
-    if (/^[a-z][a-z0-9-]*$/.test(p)) return `${i === 0 ? '' : '.'}${p}`;
-    return /^\d+$/.test(p) ? `[${p}]` : `[${show(p)}]`;
-  }).join('');
-}
+/** `config.map["sessions-*"].eviction`, from the document's path (which starts at `hazelcast`). */
+const formatPath = (parts: string[]) => userPath(parts.slice(1));
 
 function valueAt(doc: object, parts: string[]): unknown {
   let node: unknown = doc;

@@ -7,7 +7,7 @@ import { ClientConfigOptions, addClientConfigMap } from './client-config';
 import { refuseObjectCollisions } from './collisions';
 import { HazelcastClusterProps, Labels, MEMBER_PORT_NAME, resolveSettings } from './cluster-props';
 import { addConfigMap } from './config-map';
-import { HazelcastConfig } from './hazelcast-config';
+import type { HazelcastConfig } from '../imports/hazelcast-config';
 import { addDiscoveryRbac } from './discovery';
 import { addDisruptionBudget } from './disruption-budget';
 import { addMemberServices } from './external-access';

@@ -1,127 +1,23 @@
-import { Duration } from 'cdk8s';
-import type * as schema from '../imports/hazelcast-config';
+// The member config (`config`): the types are generated from Hazelcast's schema (imports/hazelcast-config.ts,
+// json2jsii), keys camelCase, units as the names say (`timeToLiveSeconds`). Rendering converts the keys back
+// (config-keys.ts), adds the stack's defaults, refuses what the stack owns or Community Edition cannot run
+// (config-rules.ts) and checks the document against the schema (config-schema.ts).
+import type { HazelcastConfig } from '../imports/hazelcast-config';
+import { toSchemaKeys, userPath } from './config-keys';
 import { refuseReservedSections } from './config-rules';
 import { checkAgainstSchema } from './config-schema';
 import { checkInteger, show } from './validation';
 
-/** The types generated from Hazelcast's JSON schema (imports/hazelcast-config.ts), under one name. */
-export type * as HazelcastSchema from '../imports/hazelcast-config';
-
-/** Map keys of the schema that `HazelcastMapConfig` replaces with typed camelCase settings. */
-type TypedMapKeys = 'backup-count' | 'async-backup-count' | 'time-to-live-seconds' | 'max-idle-seconds' | 'in-memory-format' | 'eviction';
-/** Map keys that are Enterprise Edition only (see config-rules.ts). */
-type EnterpriseMapKeys = 'hot-restart' | 'data-persistence' | 'wan-replication-ref' | 'merkle-tree' | 'user-code-namespace';
-
-/**
- * Per-map settings: the ones people set most as typed camelCase props (with `Duration` for times), and every other
- * key of the schema's map entry (`near-cache`, `map-store`, `indexes`, `split-brain-protection-ref`,
- * `merge-policy`, `entry-listeners`, ...) in the schema's own spelling.
- */
-export interface HazelcastMapConfig extends Omit<schema.Map[string], TypedMapKeys | EnterpriseMapKeys> {
-  /**
-   * Synchronous backup copies of each entry. 0 loses data with any member.
-   * @default 1
-   */
-  readonly backupCount?: number;
-
-  /**
-   * Asynchronous backup copies of each entry (with `backupCount`, at most 6).
-   * @default 0
-   */
-  readonly asyncBackupCount?: number;
-
-  /**
-   * How long an entry lives after its last write.
-   * @default - entries never expire
-   */
-  readonly timeToLive?: Duration;
-
-  /**
-   * How long an entry lives after its last read or write.
-   * @default - entries never expire
-   */
-  readonly maxIdle?: Duration;
-
-  /**
-   * How entries are stored.
-   * @default "BINARY"
-   */
-  readonly inMemoryFormat?: 'BINARY' | 'OBJECT';
-
-  /**
-   * When to evict entries and which.
-   * @default - no eviction
-   */
-  readonly eviction?: {
-    /** Which entries go first. */
-    readonly policy: 'LRU' | 'LFU' | 'RANDOM';
-    /** What `size` counts. */
-    readonly maxSizePolicy: 'PER_NODE' | 'PER_PARTITION' | 'USED_HEAP_PERCENTAGE' | 'USED_HEAP_SIZE' | 'FREE_HEAP_PERCENTAGE' | 'FREE_HEAP_SIZE';
-    /** The limit, in the unit `maxSizePolicy` names. */
-    readonly size: number;
-  };
-}
-
-/** Sections the stack sets itself (see STACK_OWNED_SECTIONS in config-rules.ts). */
-type StackOwnedSections = 'cluster-name' | 'advanced-network';
-/** Sections a Community Edition member cannot run (see ENTERPRISE_SECTIONS in config-rules.ts). */
-type EnterpriseSections = 'license-key' | 'persistence' | 'hot-restart-persistence' | 'wan-replication' | 'security'
-  | 'cp-subsystem' | 'user-code-namespaces' | 'native-memory' | 'rest' | 'auditlog';
-
-/** The `network` keys left to `config`: join, port and REST API are the stack's; TLS and encryption are Enterprise. */
-export type HazelcastNetworkConfig = Omit<schema.Network, 'join' | 'port' | 'rest-api' | 'ssl' | 'symmetric-encryption'>;
-
-/**
- * Member configuration beyond what the stack decides, shipped as `hazelcast.yaml` in a ConfigMap and checked at
- * synth against Hazelcast's JSON schema. Every section of the schema's `hazelcast:` can be set, in the schema's own
- * keys (`queue`, `reliable-topic`, `split-brain-protection`, `serialization`, `jet`, `sql`, ...), as in Hazelcast's
- * docs, except: maps, which are `maps` with typed settings; cluster name, network join/port/REST API and the
- * shutdown properties, which are the stack's props; and Enterprise-only sections, which are refused.
- */
-export interface HazelcastConfig extends Omit<schema.HazelcastMemberConfig, 'map' | 'properties' | 'network' | StackOwnedSections | EnterpriseSections> {
-  /**
-   * Map settings by map name; the name `default` applies to every map without its own entry. Wildcards (`orders-*`)
-   * work as in Hazelcast.
-   * @default - Hazelcast's defaults for every map
-   */
-  readonly maps?: { readonly [name: string]: HazelcastMapConfig };
-
-  /**
-   * Hazelcast properties (`hazelcast.*`), e.g. `hazelcast.partition.count`. Set the partition count before the
-   * cluster first starts: members with different partition counts never join each other, so changing it later
-   * starts a new, empty cluster. It also bounds `replicas`.
-   * @default - none
-   */
-  readonly properties?: { readonly [name: string]: string };
-
-  /**
-   * Network settings other than join, port and REST API (the stack's) and TLS (Enterprise): e.g. `outbound-ports`,
-   * `failure-detector`, `member-address-provider`.
-   * @default - what the stack sets
-   */
-  readonly network?: HazelcastNetworkConfig;
-
-  /**
-   * Jet, the streaming and SQL engine: off unless `enabled: true` (the official image turns it on, with resource
-   * upload; the stack turns both off). Community Edition has no authentication, so with Jet on any admitted client
-   * can run jobs on the members and, through SQL's File connector, read every file the member process can read,
-   * the ServiceAccount token included. `resource-upload-enabled: true` also lets clients run their own classes
-   * there. SQL needs Jet.
-   * @default { enabled: false, 'resource-upload-enabled': false }
-   */
-  readonly jet?: schema.Jet;
-}
-
 /** Jet as the stack runs it unless `config.jet` says otherwise: off, and no uploaded classes when turned on. */
-export const STACK_JET_DEFAULTS = { 'enabled': false, 'resource-upload-enabled': false } as const;
+export const STACK_JET_DEFAULTS = { enabled: false, resourceUploadEnabled: false } as const;
 
 /** Whether `config.jet` turns Jet on, and resource upload with it (checked booleans). */
 export function jetSettings(config: HazelcastConfig | undefined): { enabled: boolean; resourceUpload: boolean } {
   const jet = { ...STACK_JET_DEFAULTS, ...config?.jet };
-  for (const key of ['enabled', 'resource-upload-enabled'] as const) {
+  for (const key of ['enabled', 'resourceUploadEnabled'] as const) {
     if (typeof jet[key] !== 'boolean') throw new Error(`'config.jet.${key}' (${show(jet[key])}) must be true or false`);
   }
-  return { enabled: jet.enabled as boolean, resourceUpload: jet['resource-upload-enabled'] as boolean };
+  return { enabled: jet.enabled as boolean, resourceUpload: jet.resourceUploadEnabled as boolean };
 }
 
 /**
@@ -152,22 +48,14 @@ export interface RenderContext {
 }
 
 /**
- * Checks a config and renders it as the `hazelcast.yaml` document (a plain object, to be serialized as YAML): the
- * typed settings first, then the stack-owned and Enterprise-only sections are refused, then the whole document is
- * checked against Hazelcast's schema.
+ * Checks a config and renders it as the `hazelcast.yaml` document (a plain object, to be serialized as YAML): keys
+ * converted to the schema's, the stack's defaults added, the stack-owned and Enterprise-only sections refused,
+ * then the whole document checked against Hazelcast's schema. Every error names the path as the user wrote it.
  */
 export function renderHazelcastConfig(config: HazelcastConfig, context: RenderContext = {}): object {
-  const { maps, properties: props, jet, ...sections } = config as HazelcastConfig & { map?: unknown };
-  if ('map' in sections) {
-    throw new Error(`'config.map' is written 'config.maps' here: typed settings (backupCount, timeToLive as a Duration, ...) `
-      + 'and every other key of a map entry in the schema\'s spelling');
-  }
-  const map: Record<string, object> = {};
-  for (const [name, settings] of Object.entries(maps ?? {})) {
-    map[name] = renderMap(name, settings);
-  }
+  const { properties: props, map: maps, jet: _jet, ...sections } = toSchemaKeys(config);
   const properties: Record<string, string> = {};
-  for (const [key, value] of Object.entries(props ?? {})) {
+  for (const [key, value] of Object.entries((props ?? {}) as Record<string, unknown>)) {
     if (!/^hazelcast\.[a-z0-9.-]+$/.test(key)) {
       throw new Error(`'config.properties' key ${show(key)} must be a Hazelcast property such as "hazelcast.partition.count"`);
     }
@@ -182,8 +70,11 @@ export function renderHazelcastConfig(config: HazelcastConfig, context: RenderCo
     }
     properties[key] = value;
   }
+  const map: Record<string, object> = {};
+  for (const [name, settings] of Object.entries((maps ?? {}) as Record<string, Record<string, unknown>>)) {
+    map[name] = withMapDefaults(name, settings);
+  }
   const { enabled, resourceUpload } = jetSettings(config);
-  const jetSection = { ...jet, 'enabled': enabled, 'resource-upload-enabled': resourceUpload };
   if ('sql' in sections && !enabled) {
     throw new Error(`'config.sql' needs Jet, which is off: SQL runs on the Jet engine; `
       + 'turn it on with config.jet.enabled true or drop config.sql');
@@ -192,7 +83,7 @@ export function renderHazelcastConfig(config: HazelcastConfig, context: RenderCo
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
     ...(Object.keys(map).length > 0 ? { map } : {}),
     ...sections,
-    jet: jetSection,
+    jet: { ...(_jet as object | undefined), 'enabled': enabled, 'resource-upload-enabled': resourceUpload },
   };
   refuseReservedSections(hazelcast, context.zoneAware ?? false, context.metrics ?? false);
   const doc = { hazelcast };
@@ -200,63 +91,17 @@ export function renderHazelcastConfig(config: HazelcastConfig, context: RenderCo
   return doc;
 }
 
-function renderMap(name: string, settings: HazelcastMapConfig): object {
-  const prop = (key: string) => `config.maps[${show(name)}].${key}`;
+/** A map entry with the stack's backup defaults written out, and the backup counts checked together. */
+function withMapDefaults(name: string, settings: Record<string, unknown>): object {
+  const at = (key: string) => userPath(['map', name, key]);
   if (!/^[A-Za-z0-9_.*-]+$/.test(name)) {
-    throw new Error(`'config.maps' name ${show(name)} must be letters, digits, '_', '.', '-' or a '*' wildcard`);
+    throw new Error(`'config.map' name ${show(name)} must be letters, digits, '_', '.', '-' or a '*' wildcard`);
   }
-  const backups = settings.backupCount ?? 1;
-  const asyncBackups = settings.asyncBackupCount ?? 0;
-  checkInteger(prop('backupCount'), backups, 0, 6);
-  checkInteger(prop('asyncBackupCount'), asyncBackups, 0, 6 - backups, ` (backupCount + asyncBackupCount is at most 6)`);
-  const seconds = (key: string, d?: Duration) => {
-    if (d === undefined) return undefined;
-    const s = d.toSeconds({ integral: false });
-    checkInteger(`${prop(key)} (seconds)`, s, 1, 2_147_483_647);
-    return s;
-  };
-  const { backupCount: _b, asyncBackupCount: _a, timeToLive: _t, maxIdle: _i, inMemoryFormat: _f, eviction: _e, ...schemaKeys } = settings;
-  for (const [key, camel] of Object.entries(TYPED_MAP_KEYS)) {
-    if (key in schemaKeys) {
-      throw new Error(`'${prop(key)}' is written '${prop(camel)}' here (typed); set it there once`);
-    }
-  }
-  const out: Record<string, unknown> = { 'backup-count': backups, 'async-backup-count': asyncBackups };
-  const ttl = seconds('timeToLive', settings.timeToLive);
-  if (ttl !== undefined) out['time-to-live-seconds'] = ttl;
-  const idle = seconds('maxIdle', settings.maxIdle);
-  if (idle !== undefined) out['max-idle-seconds'] = idle;
-  if (settings.inMemoryFormat !== undefined) {
-    if (!['BINARY', 'OBJECT'].includes(settings.inMemoryFormat)) {
-      throw new Error(`'${prop('inMemoryFormat')}' (${show(settings.inMemoryFormat)}) must be "BINARY" or "OBJECT"`);
-    }
-    out['in-memory-format'] = settings.inMemoryFormat;
-  }
-  if (settings.eviction !== undefined) {
-    const policies = ['LRU', 'LFU', 'RANDOM'];
-    const sizePolicies = ['PER_NODE', 'PER_PARTITION', 'USED_HEAP_PERCENTAGE', 'USED_HEAP_SIZE', 'FREE_HEAP_PERCENTAGE', 'FREE_HEAP_SIZE'];
-    if (!policies.includes(settings.eviction.policy)) {
-      throw new Error(`'${prop('eviction.policy')}' (${show(settings.eviction.policy)}) must be one of ${policies.join(', ')}`);
-    }
-    if (!sizePolicies.includes(settings.eviction.maxSizePolicy)) {
-      throw new Error(`'${prop('eviction.maxSizePolicy')}' (${show(settings.eviction.maxSizePolicy)}) must be one of ${sizePolicies.join(', ')}`);
-    }
-    checkInteger(prop('eviction.size'), settings.eviction.size, 1, 2_147_483_647);
-    out.eviction = {
-      'eviction-policy': settings.eviction.policy,
-      'max-size-policy': settings.eviction.maxSizePolicy,
-      'size': settings.eviction.size,
-    };
-  }
-  return { ...out, ...schemaKeys };
+  if (typeof settings !== 'object' || settings === null) return settings;
+  const backups = settings['backup-count'] ?? 1;
+  const asyncBackups = settings['async-backup-count'] ?? 0;
+  checkInteger(at('backup-count'), backups as number, 0, 6);
+  checkInteger(at('async-backup-count'), asyncBackups as number, 0, 6 - (backups as number),
+    ' (backupCount + asyncBackupCount is at most 6)');
+  return { 'backup-count': backups, 'async-backup-count': asyncBackups, ...settings };
 }
-
-/** The schema keys of a map entry that HazelcastMapConfig types, with their camelCase names. */
-const TYPED_MAP_KEYS: { readonly [key: string]: string } = {
-  'backup-count': 'backupCount',
-  'async-backup-count': 'asyncBackupCount',
-  'time-to-live-seconds': 'timeToLive',
-  'max-idle-seconds': 'maxIdle',
-  'in-memory-format': 'inMemoryFormat',
-  'eviction': 'eviction',
-};

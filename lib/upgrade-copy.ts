@@ -76,7 +76,7 @@ export class HazelcastUpgradeCopy extends Construct {
     const queues = checkNames('queues', props.queues ?? []);
     if (maps.length === 0) throw new Error('HazelcastUpgradeCopy maps is empty: name each map the upgrade moves');
     for (const map of maps) {
-      const journal = (from.config?.maps?.[map] as { 'event-journal'?: { enabled?: boolean } } | undefined)?.['event-journal'];
+      const journal = from.config?.map?.[map]?.eventJournal;
       if (journal?.enabled !== true) {
         throw new Error(`HazelcastUpgradeCopy maps: ${show(map)} has no event journal on ${from.namespace}/${from.name}, so writes after the copy would be lost; `
           + `give the old cluster config: withUpgradeJournal(config, ${show(maps)}) and apply it before the copy`);

@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { DEFAULT_PARTITION_COUNT, HazelcastClusterProps, MEMBER_PORT_NAME } from './cluster-props';
-import { HazelcastConfig, HazelcastMapConfig } from './hazelcast-config';
+import type { HazelcastConfig, MapConfig } from '../imports/hazelcast-config';
 import { validateWithApiSchema } from './api-schema';
 import { refuseObjectCollisions } from './collisions';
 import { HazelcastCluster } from './hazelcast-cluster';
@@ -95,22 +95,22 @@ export interface UpgradeJournalOptions {
  * losing the writes that reach the old cluster after the copy read them: the new cluster replays the journal.
  * Give it to the old cluster and apply before the new cluster is added; it rolls member by member like any
  * `config` change (the synth's restart check lets it through), keeping the data. Other settings of `config` and of
- * each map are kept; a map that already has an `event-journal` of its own is refused (say it in one place).
+ * each map are kept; a map that already has an `eventJournal` of its own is refused (say it in one place).
  */
 export function withUpgradeJournal(config: HazelcastConfig | undefined, maps: string[], options: UpgradeJournalOptions = {}): HazelcastConfig {
   const capacity = options.capacity ?? DEFAULT_UPGRADE_JOURNAL_CAPACITY;
   checkInteger('withUpgradeJournal capacity', capacity, DEFAULT_PARTITION_COUNT, 2_147_483_647, ` (at least one event per partition, ${DEFAULT_PARTITION_COUNT})`);
   if (maps.length === 0) throw new Error('withUpgradeJournal maps is empty: name each map the upgrade moves');
-  const withJournal: { [name: string]: HazelcastMapConfig } = { ...(config?.maps ?? {}) };
+  const withJournal: { [name: string]: MapConfig } = { ...(config?.map ?? {}) };
   for (const name of maps) {
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
       throw new Error(`withUpgradeJournal map ${show(name)} must be a map's name: letters, digits, '_', '.' or '-' (no wildcard: the copy names each map)`);
     }
     const existing = withJournal[name] ?? {};
-    if ('event-journal' in existing) {
-      throw new Error(`config.maps[${show(name)}] has an event-journal of its own: leave it to withUpgradeJournal (capacity ${show(capacity)}) or drop the map from its list`);
+    if (existing.eventJournal !== undefined) {
+      throw new Error(`config.map[${show(name)}] has an eventJournal of its own: leave it to withUpgradeJournal (capacity ${show(capacity)}) or drop the map from its list`);
     }
-    withJournal[name] = { ...existing, 'event-journal': { 'enabled': true, capacity, 'time-to-live-seconds': 0 } };
+    withJournal[name] = { ...existing, eventJournal: { enabled: true, capacity, timeToLiveSeconds: 0 } };
   }
-  return { ...(config ?? {}), maps: withJournal };
+  return { ...(config ?? {}), map: withJournal };
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Regenerates, offline, the committed code generated from Hazelcast's JSON schema of the member configuration:
 //
-//   imports/hazelcast-config.ts            TypeScript types of the `hazelcast:` section (json-schema-to-typescript)
+//   imports/hazelcast-config.ts            jsii-compatible types of `config` (json2jsii, cdk8s import's generator):
+//                                          camelCase keys, readonly structs, the schema's sections the stack allows
+//   imports/hazelcast-config-keys.ts       the camelCase -> schema key table the synth converts `config` with
 //   imports/hazelcast-config-validator.ts  the schema compiled to a validator (ajv standalone code), which checks
 //                                          the rendered hazelcast.yaml at synth without compiling anything
 //
@@ -44,17 +46,130 @@ function stripDocs(node, isPropertyMap = false) {
   return out;
 }
 
-async function types() {
-  const { compile } = require('json-schema-to-typescript');
-  // The member part only: the schema's root also describes the client configs.
-  const member = { title: 'HazelcastMemberConfig', ...schema.properties.hazelcast, definitions: schema.definitions };
-  const ts = await compile(member, 'HazelcastMemberConfig', {
-    bannerComment: '/* eslint-disable */',
-    unreachableDefinitions: false,
-    additionalProperties: true, // as JSON Schema says: an object without additionalProperties allows any key
-    format: true,
+/** Keys of the object literal `export const <name> ... = { 'key': ... }` in lib/config-rules.ts (one source of truth). */
+function ruleKeys(name) {
+  const source = fs.readFileSync(path.join(projectRoot, 'lib', 'config-rules.ts'), 'utf-8');
+  const block = new RegExp(`const ${name}\\b[^=]*= \\{([\\s\\S]*?)\\n\\};`).exec(source);
+  if (!block) throw new Error(`lib/config-rules.ts has no ${name}`);
+  return [...block[1].matchAll(/^\s*'([^']+)':/gm)].map((m) => m[1]);
+}
+
+/**
+ * The member schema as `config` takes it: without the sections the stack sets and the Enterprise-only ones (the
+ * synth refuses both, naming what decides them), `properties` as string values, and the stack's descriptions.
+ */
+function userView() {
+  const view = structuredClone({ ...schema.properties.hazelcast, definitions: schema.definitions });
+  const refused = [...ruleKeys('STACK_OWNED_SECTIONS'), ...ruleKeys('ENTERPRISE_SECTIONS'), 'import'];
+  for (const dotted of refused) {
+    const parts = dotted.split('.');
+    let node = view;
+    for (const part of parts.slice(0, -1)) {
+      node = node.properties[part];
+      if (node.$ref) node = view.definitions[node.$ref.replace('#/definitions/', '')];
+    }
+    if (!(parts.at(-1) in node.properties)) throw new Error(`config-rules.ts names ${dotted}, which the schema does not have`);
+    delete node.properties[parts.at(-1)];
+  }
+  const enterpriseKeys = ruleKeys('ENTERPRISE_STRUCTURE_KEYS');
+  const dropEnterpriseKeys = (node) => {
+    if (Array.isArray(node)) return node.forEach(dropEnterpriseKeys);
+    if (node === null || typeof node !== 'object') return;
+    if (node.properties && node !== view) for (const key of enterpriseKeys) delete node.properties[key];
+    Object.values(node).forEach(dropEnterpriseKeys);
+  };
+  dropEnterpriseKeys(view);
+  view.properties.properties = {
+    type: 'object', additionalProperties: { type: 'string' },
+    description: 'Hazelcast properties (`hazelcast.*`), e.g. `hazelcast.partition.count`, as strings. Set the partition '
+      + 'count before the cluster first starts: members with different partition counts never join each other.',
+  };
+  view.properties.jet = {
+    ...view.properties.jet,
+    description: 'Jet, the streaming and SQL engine: off unless `enabled: true` (the official image turns it on, with '
+      + 'resource upload; the stack turns both off). Community Edition has no authentication: with Jet on, any '
+      + 'admitted client can run jobs on the members and read their files through SQL. SQL needs Jet.',
+  };
+  view.description = 'Member configuration beyond what the stack decides, in the keys of Hazelcast\'s schema written '
+    + 'camelCase (`backupCount` for `backup-count`), with the units the names carry (`timeToLiveSeconds`). The stack '
+    + 'renders it as hazelcast.yaml and checks it against the schema at synth.';
+  return view;
+}
+
+/** A schema definition name as a type name: `Map` -> `MapConfig`, as Hazelcast's Java API names them (enums keep theirs). */
+const typeName = (def) => {
+  const pascal = def.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return pascal.endsWith('Config') || schema.definitions[def]?.enum ? pascal : `${pascal}Config`;
+};
+
+function types() {
+  const { TypeGenerator } = require('json2jsii');
+  const view = userView();
+  const gen = new TypeGenerator({ definitions: view.definitions, toJson: false, renderTypeName: typeName });
+  gen.emitType('HazelcastConfig', view, '#/properties/hazelcast');
+  // json2jsii spells '_' in enum values as _UNDERSCORE_ (USED_UNDERSCORE_HEAP_UNDERSCORE_PERCENTAGE): members take
+  // the value's own name (USED_HEAP_PERCENTAGE) where that stays unique within the enum.
+  const code = gen.render().replace(/^export enum \w+ \{\n[\s\S]*?^\}/gm, (block) => {
+    const members = [...block.matchAll(/^  (\w+) = /gm)].map((m) => m[1]);
+    const renamed = members.map((m) => m.replace(/_UNDERSCORE_/g, '_'));
+    if (new Set(renamed).size !== renamed.length) return block;
+    return block.replace(/^  (\w+) = /gm, (line, name) => `  ${name.replace(/_UNDERSCORE_/g, '_')} = `);
   });
-  return `${banner('types of the member configuration (the `hazelcast:` section of hazelcast.yaml)')}${ts}`;
+  return `${banner('types of the member configuration as `config` takes it (json2jsii)')}${code}`;
+}
+
+/**
+ * The key table the synth converts and checks `config` with (lib/config-keys.ts): for every object in the schema,
+ * its keys as camelCase (json2jsii's naming, the same `camelcase` function) with the schema's key and the node of
+ * the value; `m` for objects of named entries, `i` for list items, `o` where the schema admits other keys. Node 0 is
+ * a value the synth passes as given (the schema validator checks it).
+ */
+function keyTable() {
+  const camelcase = require('camelcase');
+  const nodes = [0];
+  const byRef = new Map();
+  const resolve = (n) => (n && n.$ref ? schema.definitions[n.$ref.replace('#/definitions/', '')] : n);
+  const build = (raw) => {
+    if (raw && raw.$ref) {
+      if (byRef.has(raw.$ref)) return byRef.get(raw.$ref);
+      const id = nodes.push(null) - 1;
+      byRef.set(raw.$ref, id);
+      const built = describe(resolve(raw));
+      if (built === 0) { nodes[id] = {}; return id; }
+      nodes[id] = built;
+      return id;
+    }
+    const built = describe(raw);
+    if (built === 0) return 0;
+    return nodes.push(built) - 1;
+  };
+  const describe = (raw) => {
+    const branches = [raw, ...['anyOf', 'oneOf', 'allOf'].flatMap((k) => raw?.[k] ?? [])].map(resolve).filter(Boolean);
+    const p = {};
+    let m; let i; let open = false; let hasProperties = false;
+    for (const b of branches) {
+      for (const [key, child] of Object.entries(b.properties ?? {})) {
+        hasProperties = true;
+        const camel = camelcase(key);
+        // Two schema keys with one camelCase form (multicast's `loopback-mode-enabled` and `loopbackModeEnabled`):
+        // the first wins, as in json2jsii's types.
+        if (!(camel in p)) p[camel] = [key, build(child)];
+      }
+      if (b.additionalProperties && typeof b.additionalProperties === 'object') m ??= build(b.additionalProperties);
+      if (b.items && !Array.isArray(b.items)) i ??= build(b.items);
+      if (b.properties && b.additionalProperties !== false) open = true;
+    }
+    if (!hasProperties && m === undefined && i === undefined) return 0;
+    return { ...(hasProperties ? { p } : {}), ...(m !== undefined ? { m } : {}), ...(i !== undefined ? { i } : {}), ...(open ? { o: 1 } : {}) };
+  };
+  const root = build(schema.properties.hazelcast);
+  return `${banner('the key table that converts camelCase config keys to the schema\'s')}`
+    + '/* eslint-disable */\n'
+    + '/** One object of the schema: camelCase key -> [schema key, node of the value]; m: named entries; i: list items; o: other keys pass. */\n'
+    + 'export interface ConfigKeyNode { readonly p?: { readonly [camel: string]: readonly [string, number] }; readonly m?: number; readonly i?: number; readonly o?: 1 }\n'
+    + `/** Node 0 is a value passed as given; node ${root} is the \`hazelcast:\` section. */\n`
+    + `export const CONFIG_KEY_ROOT = ${root};\n`
+    + `export const CONFIG_KEY_NODES: ReadonlyArray<ConfigKeyNode | 0> = ${JSON.stringify(nodes)};\n`;
 }
 
 function validator() {
@@ -83,7 +198,8 @@ function validator() {
 
 (async () => {
   const out = path.resolve(process.argv[3] ?? path.join(projectRoot, 'imports'));
-  fs.writeFileSync(path.join(out, 'hazelcast-config.ts'), await types());
+  fs.writeFileSync(path.join(out, 'hazelcast-config.ts'), types());
+  fs.writeFileSync(path.join(out, 'hazelcast-config-keys.ts'), keyTable());
   fs.writeFileSync(path.join(out, 'hazelcast-config-validator.ts'), validator());
-  console.error(`wrote ${path.relative(projectRoot, out) || '.'}/hazelcast-config.ts and hazelcast-config-validator.ts from ${schemaPath}`);
+  console.error(`wrote ${path.relative(projectRoot, out) || '.'}/hazelcast-config.ts, hazelcast-config-keys.ts and hazelcast-config-validator.ts from ${schemaPath}`);
 })().catch((err) => { console.error(err); process.exit(1); });

@@ -70,7 +70,7 @@ describe('the Kubernetes API schema at synth', () => {
   it('every object of every kind the library writes passes', () => {
     const chart = Testing.chart();
     const c = new HazelcastCluster(chart, 'Everything', {
-      replicas: 3, zoneAware: true, metrics: {}, networkPolicy: true, config: { maps: { m: { backupCount: 1 } } },
+      replicas: 3, zoneAware: true, metrics: {}, networkPolicy: true, config: { map: { m: { backupCount: 1 } } },
       externalAccess: { type: 'NodePort' }, externalClientCidrs: ['10.0.0.0/8'], podDisruptionBudget: { maxUnavailable: 1 },
     });
     const kinds = new Set(Testing.synth(chart).map((o: any) => o.kind));

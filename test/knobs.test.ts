@@ -1,7 +1,8 @@
 // The Helm chart's knobs, typed: each prop changes what it names, and refuses what would break the stack.
 import { createHash } from 'node:crypto';
-import { Duration, Yaml } from 'cdk8s';
+import { Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { EvictionEvictionPolicy, EvictionMaxSizePolicy } from '../lib';
 import { byKind, container as member, envValue, podSpec, synth } from './util';
 
 const find = (ms: any[], kind: string, name = 'hazelcast') => byKind(ms, kind, name);
@@ -19,7 +20,7 @@ describe('clusterName', () => {
 
 describe('config', () => {
   const config = {
-    maps: { 'default': { backupCount: 2 }, 'sessions-*': { timeToLive: Duration.minutes(30), eviction: { policy: 'LRU' as const, maxSizePolicy: 'PER_NODE' as const, size: 10000 } } },
+    map: { 'default': { backupCount: 2 }, 'sessions-*': { timeToLiveSeconds: 1800, eviction: { evictionPolicy: EvictionEvictionPolicy.LRU, maxSizePolicy: EvictionMaxSizePolicy.PER_NODE, size: 10000 } } },
     properties: { 'hazelcast.partition.count': '541' },
   };
   const ms = synth({ config });
@@ -61,14 +62,14 @@ describe('config', () => {
   });
 
   it.each([
-    [{ maps: { m: { backupCount: 7 } } }, /'config\.maps\["m"\]\.backupCount' \(7\) must be an integer from 0 to 6/],
-    [{ maps: { m: { backupCount: 4, asyncBackupCount: 3 } } }, /'config\.maps\["m"\]\.asyncBackupCount' \(3\) must be an integer from 0 to 2/],
-    [{ maps: { 'a b': {} } }, /'config\.maps' name "a b"/],
+    [{ map: { m: { backupCount: 7 } } }, /'config\.map\.m\.backupCount' \(7\) must be an integer from 0 to 6/],
+    [{ map: { m: { backupCount: 4, asyncBackupCount: 3 } } }, /'config\.map\.m\.asyncBackupCount' \(3\) must be an integer from 0 to 2/],
+    [{ map: { 'a b': {} } }, /'config\.map' name "a b"/],
     [{ properties: { 'hazelcast.shutdownhook.policy': 'TERMINATE' } }, /'config\.properties' key "hazelcast\.shutdownhook\.policy" is set by the stack; it follows the gracefulShutdownTimeout prop/],
     [{ properties: { 'hazelcast.jmx': 'false' } }, /'config\.properties' key "hazelcast\.jmx" is set by the stack; it follows the metrics prop/],
     [{ properties: { 'hazelcast.partition.count': 'many' } }, /'config\.properties' value for "hazelcast\.partition\.count" \("many"\) must be a whole number/],
-    [{ maps: { m: { timeToLive: Duration.millis(2500) } } }, /'config\.maps\["m"\]\.timeToLive \(seconds\)' \(2\.5\) must be an integer from 1/],
-    [{ maps: { m: { eviction: { policy: 'FIFO', maxSizePolicy: 'PER_NODE', size: 1 } } } }, /'config\.maps\["m"\]\.eviction\.policy' \("FIFO"\) must be one of LRU, LFU, RANDOM/],
+    [{ map: { m: { timeToLiveSeconds: 2.5 } } }, /config\.map\.m\.timeToLiveSeconds \(2\.5\) must be integer \(schema rule type/],
+    [{ map: { m: { eviction: { evictionPolicy: 'FIFO', maxSizePolicy: 'PER_NODE', size: 1 } } } }, /config\.map\.m\.eviction\.evictionPolicy \("FIFO"\) must be one of "LRU", "LFU", "NONE", "RANDOM"/],
     [{ properties: { 'partition.count': '7' } }, /'config\.properties' key "partition\.count" must be a Hazelcast property/],
   ])('refuses %j', (bad, message) => {
     expect(() => synth({ config: bad as any })).toThrowError(message);

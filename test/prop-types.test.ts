@@ -46,7 +46,7 @@ describe('wrong types are refused by name, never a TypeError', () => {
       memoryLimit: Size.gibibytes(2), gracefulShutdownTimeout: Duration.minutes(5), readinessProbe: { period: Duration.seconds(5) },
       metrics: {}, tolerations: [{ key: 'a', operator: 'Exists' }], zoneAware: false, networkPolicy: false, startupProbe: false,
       jvmOptions: ['-XX:+UseZGC'], commonAnnotations: { owner: 'me' }, replicas: 3,
-      config: { queue: { q: { 'empty-queue-ttl': 60, 'max-size': 10 } } },
+      config: { queue: { q: { emptyQueueTtl: 60, maxSize: 10 } } },
     })).not.toThrow();
   });
 });
@@ -75,11 +75,11 @@ describe('names sized for the workload', () => {
 
 describe('Enterprise-only settings wherever they sit', () => {
   it('refuses tiered-store on a map and the socket interceptor turned on', () => {
-    expect(bad({ config: { maps: { m: { 'tiered-store': { enabled: true } } } } })).toThrowError(/hazelcast.map\["m"\].tiered-store.enabled: true is Enterprise Edition only \(Tiered Storage\)/);
-    expect(bad({ config: { network: { 'socket-interceptor': { enabled: true } } } })).toThrowError(/hazelcast.network.socket-interceptor.enabled: true is Enterprise Edition only/);
+    expect(bad({ config: { map: { m: { tieredStore: { enabled: true } } } } })).toThrowError(/'config\.map\.m\.tieredStore\.enabled' \(true\) is Enterprise Edition only \(Tiered Storage\)/);
+    expect(bad({ config: { network: { socketInterceptor: { enabled: true } } } })).toThrowError(/'config\.network\.socketInterceptor\.enabled' \(true\) is Enterprise Edition only/);
   });
   it('control: both turned off are taken', () => {
-    expect(() => synth({ config: { maps: { m: { 'tiered-store': { enabled: false } } }, network: { 'socket-interceptor': { enabled: false } } } } as any)).not.toThrow();
+    expect(() => synth({ config: { map: { m: { tieredStore: { enabled: false } } }, network: { socketInterceptor: { enabled: false } } } })).not.toThrow();
   });
 });
 

@@ -71,11 +71,11 @@ describe('npm run synth in a copy of the project', () => {
 
   it('fails on a member config the Hazelcast schema refuses, naming path, value and rule, and leaves dist/ as it was', () => {
     fs.writeFileSync(mainTs(), fs.readFileSync(mainTs(), 'utf-8').replace(/replicas: -?\d+/, 'replicas: 3')
-      .replace('networkPolicy: true', "networkPolicy: true, config: { queue: { events: { 'max-size': -1 } } }"));
+      .replace('networkPolicy: true', "networkPolicy: true, config: { queue: { events: { maxSize: -1 } } }"));
     const before = readTree(path.join(copy, 'dist'));
     const result = run('synth.cjs', copy);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain("'config' is not a valid Hazelcast 5.7.0 member config: hazelcast.queue.events.max-size (-1) must be >= 0 (schema rule minimum");
+    expect(result.stderr).toContain("'config' is not a valid Hazelcast 5.7.0 member config: config.queue.events.maxSize (-1) must be >= 0 (schema rule minimum");
     expect(result.stderr).toContain('dist/ was left as it was');
     expect(readTree(path.join(copy, 'dist'))).toEqual(before);
   });

@@ -1,6 +1,6 @@
 // The blue/green upgrade's pieces (lib/upgrade.ts): the client Service that moves between clusters, the props a
 // new cluster beside an old one needs, and the event journal the old cluster keeps for the moved maps.
-import { Chart, Duration, Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { blueGreenProps, DEFAULT_UPGRADE_JOURNAL_CAPACITY, HazelcastClientService, HazelcastCluster, HazelcastClusterProps, renderHazelcastConfig, withUpgradeJournal } from '../lib';
 
@@ -91,16 +91,16 @@ describe('withUpgradeJournal', () => {
   const memberYaml = (props: HazelcastClusterProps) => (renderHazelcastConfig(props.config!) as any).hazelcast;
 
   it('turns on an event journal for each moved map in the member YAML, keeping the rest of config and of each map', () => {
-    const config = withUpgradeJournal({ maps: { orders: { backupCount: 2, timeToLive: Duration.hours(1) } }, properties: { 'hazelcast.logging.type': 'log4j2' } }, ['orders', 'sessions']);
+    const config = withUpgradeJournal({ map: { orders: { backupCount: 2, timeToLiveSeconds: 3600 } }, properties: { 'hazelcast.logging.type': 'log4j2' } }, ['orders', 'sessions']);
     const hz = memberYaml({ ...OLD, config });
     const journal = { 'enabled': true, 'capacity': DEFAULT_UPGRADE_JOURNAL_CAPACITY, 'time-to-live-seconds': 0 };
     expect(hz.map.orders).toMatchObject({ 'backup-count': 2, 'time-to-live-seconds': 3600, 'event-journal': journal });
     expect(hz.map.sessions['event-journal']).toEqual(journal);
     expect(hz.properties['hazelcast.logging.type']).toBe('log4j2');
     // control: a map not named gets none
-    const other = memberYaml({ ...OLD, config: withUpgradeJournal({ maps: { carts: {} } }, ['orders']) });
+    const other = memberYaml({ ...OLD, config: withUpgradeJournal({ map: { carts: {} } }, ['orders']) });
     expect(other.map.carts['event-journal']).toBeUndefined();
-    expect(withUpgradeJournal(undefined, ['o'], { capacity: 271 }).maps!.o).toEqual({ 'event-journal': { ...journal, capacity: 271 } });
+    expect(withUpgradeJournal(undefined, ['o'], { capacity: 271 }).map!.o).toEqual({ eventJournal: { enabled: true, capacity: 271, timeToLiveSeconds: 0 } });
   });
 
   it('rolls: the synth\'s restart check lets turning it on through, as it refuses the version bump', () => {
@@ -116,9 +116,9 @@ describe('withUpgradeJournal', () => {
     expect(() => withUpgradeJournal(undefined, ['orders'], { capacity: 1000.5 })).toThrow(/capacity' \(1000\.5\)/);
     expect(() => withUpgradeJournal(undefined, [])).toThrow('withUpgradeJournal maps is empty: name each map the upgrade moves');
     expect(() => withUpgradeJournal(undefined, ['orders-*'])).toThrow(/map "orders-\*" must be a map's name.*no wildcard/);
-    expect(() => withUpgradeJournal({ maps: { orders: { 'event-journal': { enabled: true } } } }, ['orders']))
-      .toThrow(/config.maps\["orders"\] has an event-journal of its own/);
+    expect(() => withUpgradeJournal({ map: { orders: { eventJournal: { enabled: true } } } }, ['orders']))
+      .toThrow(/config.map\["orders"\] has an eventJournal of its own/);
     // control: the same calls with valid input pass
-    expect(() => withUpgradeJournal({ maps: { orders: {} } }, ['orders'], { capacity: 271 })).not.toThrow();
+    expect(() => withUpgradeJournal({ map: { orders: {} } }, ['orders'], { capacity: 271 })).not.toThrow();
   });
 });

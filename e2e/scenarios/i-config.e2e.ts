@@ -1,6 +1,5 @@
 // (i) The typed `config` knob: the ConfigMap reaches the members (they run with its partition count and map
 // settings), and a change to it in code rolls the members one at a time onto the new config, keeping the data.
-import { Duration } from 'cdk8s';
 import type { Client } from 'hazelcast-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HazelcastClusterProps } from '../../lib';
@@ -15,7 +14,7 @@ const props = (shortTtlSeconds: number): HazelcastClusterProps => ({
   replicas: 2,
   config: {
     properties: { 'hazelcast.partition.count': '541' },
-    maps: { 'short-*': { timeToLive: Duration.seconds(shortTtlSeconds) } },
+    map: { 'short-*': { timeToLiveSeconds: shortTtlSeconds } },
   },
 });
 

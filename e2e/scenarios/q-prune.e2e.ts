@@ -50,7 +50,7 @@ const knobs: Array<{ knob: string; on: HazelcastClusterProps; objects: Array<[ki
   // the cluster is parked while it is on
   { knob: 'zoneAware', on: { zoneAware: true, replicas: 0 }, objects: [['clusterrole', `${ns}.hazelcast.node-reader`, false], ['clusterrolebinding', `${ns}.hazelcast.node-reader`, false]] },
   { knob: 'replicas 2 (then 1)', on: { replicas: 2 }, objects: [['poddisruptionbudget', 'hazelcast', true]] },
-  { knob: 'config', on: { config: { maps: { 'sessions-*': { backupCount: 1 } } } }, objects: [['configmap', 'hazelcast-config', true]] },
+  { knob: 'config', on: { config: { map: { 'sessions-*': { backupCount: 1 } } } }, objects: [['configmap', 'hazelcast-config', true]] },
   { knob: 'metrics', on: { metrics: { port: 8080 } }, objects: [['service', 'hazelcast-metrics', true]] },
 ];
 

@@ -20,7 +20,7 @@ const nsControl = 'user-code-none';
 const USER_CODE_IMAGE = 'localhost/hz-e2e/user-code:1';
 const STORE_CLASS = 'com.example.e2e.E2eMapStore';
 const config: HazelcastConfig = {
-  maps: { persisted: { 'map-store': { 'enabled': true, 'class-name': STORE_CLASS, 'write-delay-seconds': 0 } } },
+  map: { persisted: { mapStore: { enabled: true, className: STORE_CLASS, writeDelaySeconds: 0 } } },
 };
 // What the member logs when a map's store class is not on its classpath (Hazelcast 5.7, seen on these nodes).
 const CLASS_NOT_FOUND = `com.hazelcast.core.HazelcastException: java.lang.ClassNotFoundException: ${STORE_CLASS}`;

@@ -1,17 +1,19 @@
-// (t) A cookbook config taking effect in the members: examples/cookbook/event-queue.ts bounds the queue `events`
-// at EVENT_QUEUE_MAX_SIZE (1000) items, so the member refuses the next offer (offer returns false, nothing is
+// (t) A cookbook config taking effect in the members: Cookbook.eventQueue() bounds the queue `events`
+// at 1000 items, so the member refuses the next offer (offer returns false, nothing is
 // added). Control: a queue the config does not name, on the same members, takes the same offer.
 import { afterAll, describe, expect, it } from 'vitest';
-import { EVENT_QUEUE_MAX_SIZE, EVENT_QUEUE_NAME, eventQueue } from '../../examples/cookbook';
+import { Cookbook } from '../../lib';
 import { createRestrictedNamespace, deleteNamespace, kubectl, synthYaml, waitForCluster, withClient } from '../harness/cluster';
 
 const ns = 'cookbook-queue';
+const EVENT_QUEUE_NAME = 'events';
+const EVENT_QUEUE_MAX_SIZE = 1000;
+const eventQueue = Cookbook.eventQueue({ name: EVENT_QUEUE_NAME, maxSize: EVENT_QUEUE_MAX_SIZE });
 
 describe('cookbook: the event queue', () => {
   afterAll(() => deleteNamespace(ns));
 
   it(`the members refuse offer number ${EVENT_QUEUE_MAX_SIZE + 1} to '${EVENT_QUEUE_NAME}'; a queue without config takes it`, async () => {
-    expect(EVENT_QUEUE_MAX_SIZE).toBe(1000);
     await createRestrictedNamespace(ns);
     const yaml = synthYaml({ namespace: ns, replicas: 2, config: eventQueue });
     expect(yaml).toMatch(new RegExp(`queue:\\n\\s+${EVENT_QUEUE_NAME}:\\n(\\s+.*\\n)*?\\s+max-size: ${EVENT_QUEUE_MAX_SIZE}\\n`));
