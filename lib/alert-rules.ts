@@ -49,7 +49,7 @@ export interface AlertRule {
   readonly alert: string;
   readonly signal: string;
   readonly condition: string;
-  readonly for: string;
+  readonly forDuration: string;
   readonly severity: 'critical' | 'warning';
   readonly summary: string;
 }
@@ -96,7 +96,7 @@ export function alertRules(target: { namespace: string; job: string; replicas: n
       // or up but alone); label_replace keeps the two apart so that `or` keeps both for min
       signal: `min ${by} (max ${by} (${m('size', 'cluster')}) or label_replace(count ${by} (up{${sel}} == 1), "counted", "scraped", "", ""))`,
       condition: `< ${target.replicas}`,
-      for: d('membersBelowReplicasFor', minutes(2)),
+      forDuration: d('membersBelowReplicasFor', minutes(2)),
       severity: 'critical',
       summary: `fewer Hazelcast members than the ${target.replicas} replicas`,
     },
@@ -108,7 +108,7 @@ export function alertRules(target: { namespace: string; job: string; replicas: n
         + `clamp_min(sum ${by} (${m('ownedEntryCount', 'map')} * ${m('backupCount', 'map')}) - sum ${by} (${m('backupEntryCount', 'map')}), 0)`
         + ` or 0 * max ${by} (${m('migrationQueueSize', 'partitions')}))`,
       condition: '> 0',
-      for: d('clusterNotSafeFor', minutes(5)),
+      forDuration: d('clusterNotSafeFor', minutes(5)),
       severity: 'warning',
       summary: 'Hazelcast partitions are migrating or missing backups',
     },
@@ -116,7 +116,7 @@ export function alertRules(target: { namespace: string; job: string; replicas: n
       alert: 'HazelcastHeapHigh',
       signal: `${m('usedHeap', 'memory')} / ${m('maxHeap', 'memory')}`,
       condition: `> ${ratio}`,
-      for: d('heapHighFor', minutes(5)),
+      forDuration: d('heapHighFor', minutes(5)),
       severity: 'warning',
       summary: `a Hazelcast member uses more than ${Math.round(ratio * 100)} % of its heap`,
     },
@@ -126,7 +126,7 @@ export function alertRules(target: { namespace: string; job: string; replicas: n
       signal: `max ${by} (${m('migrationQueueSize', 'partitions')}) * on (namespace, job)`
         + ` (sum ${by} (increase(${m('totalCompletedMigrations', 'partitions')}[${d('migrationsStalledFor', minutes(10))}])) == bool 0)`,
       condition: '> 0',
-      for: '0s',
+      forDuration: '0s',
       severity: 'warning',
       summary: 'Hazelcast partition migrations are queued and none completed',
     },
@@ -136,7 +136,7 @@ export function alertRules(target: { namespace: string; job: string; replicas: n
       // each JVM start has its own series (the exporter labels it with the member's generated instance name)
       signal: `resets((max by (namespace, job, pod) (${m('uptime', 'runtime')}))[${restartWindow}:15s])`,
       condition: '> 0',
-      for: '0s',
+      forDuration: '0s',
       severity: 'warning',
       summary: `a Hazelcast member restarted in its pod in the last ${restartWindow}`,
     },
@@ -144,7 +144,7 @@ export function alertRules(target: { namespace: string; job: string; replicas: n
       alert: 'HazelcastMetricsAbsent',
       signal: `up{${sel}}`,
       condition: '',
-      for: d('metricsAbsentFor', minutes(5)),
+      forDuration: d('metricsAbsentFor', minutes(5)),
       severity: 'critical',
       summary: 'no Hazelcast member is scraped',
     },
@@ -168,7 +168,7 @@ export function ruleGroup(name: string, rules: AlertRule[], target: { namespace:
     rules: rules.map((r) => ({
       alert: r.alert,
       expr: alertExpression(r),
-      for: r.for,
+      for: r.forDuration,
       labels: { severity: r.severity, namespace: target.namespace, job: target.job },
       annotations: {
         summary: r.summary,

@@ -2,6 +2,7 @@
 // case), and pods of other namespaces (`clientsFrom`, or `HazelcastCluster.allowClientsFrom`). By the NetworkPolicy
 // semantics a bare podSelector admits pods of the policy's own namespace only; a peer that names namespaces needs a
 // namespaceSelector beside it (both in one peer: pods matching the labels *in* those namespaces).
+import type { ApiObjectMetadataDefinition } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 import { checkDns1123Label, checkLabel, show } from './validation';
 
@@ -64,21 +65,24 @@ function labelsOf(prop: string, labels: { readonly [key: string]: string }): { [
 }
 
 /**
- * A workload whose pods are clients, as cdk8s-plus writes it (a `Deployment`, `StatefulSet`, `DaemonSet` or `Job`
- * of cdk8s-plus): its namespace and the labels it selects its pods by.
+ * A workload whose pods are clients: a cdk8s-plus `Deployment`, `StatefulSet`, `DaemonSet` or `Job` is one (its
+ * metadata's namespace and the labels it selects its pods by).
  */
-export interface ClientWorkload {
-  readonly metadata: { readonly namespace?: string };
-  readonly matchLabels: { readonly [key: string]: string };
+export interface IClientWorkload {
+  /** The workload's metadata; its namespace is where the client pods run. */
+  readonly metadata: ApiObjectMetadataDefinition;
+  /** The labels the workload selects its pods by. */
+  readonly matchLabels: { [key: string]: string };
 }
 
-/** A namespace whose client-labelled pods are clients, as cdk8s-plus writes it (its `Namespace`). */
-export interface ClientNamespace {
+/** A namespace whose client-labelled pods are clients: a cdk8s-plus `Namespace` is one. */
+export interface IClientNamespace {
+  /** The namespace's name. */
   readonly name: string;
 }
 
 /** The ClientSource of a cdk8s-plus workload: its namespace (default "default") and its pods' selector labels. */
-export function workloadSource(prop: string, workload: ClientWorkload): ClientSource {
+export function workloadSource(prop: string, workload: IClientWorkload): ClientSource {
   const labels = workload?.matchLabels;
   if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
     throw new Error(`'${prop}' (${show(workload?.constructor?.name ?? workload)}) must be a workload that selects its pods by labels (a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job); `

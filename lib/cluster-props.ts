@@ -38,6 +38,15 @@ const MIN_NON_HEAP = Size.mebibytes(256);
 export const MEMBER_PORT_NAME = 'hazelcast';
 export const METRICS_PORT_NAME = 'metrics';
 
+/** The `metrics` prop: Prometheus metrics from the official image's JMX exporter. */
+export interface MetricsOptions {
+  /**
+   * The exporter's port.
+   * @default 8080
+   */
+  readonly port?: number;
+}
+
 export interface HazelcastClusterProps {
   /**
    * Name of the cluster: the name of every object, the value of the `name` label the Service and the
@@ -241,7 +250,7 @@ export interface HazelcastClusterProps {
    * `prometheus.io/*` scrape annotations on the pods and a `<name>-metrics` Service.
    * @default - no metrics
    */
-  readonly metrics?: { readonly port?: number };
+  readonly metrics?: MetricsOptions;
 
   /**
    * A NetworkPolicy that admits, on the member port, only the members themselves and pods labelled

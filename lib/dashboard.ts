@@ -5,9 +5,20 @@ import { clusterMetrics } from './alert-rules';
 
 /** One panel: a title, its unit and the PromQL queries it plots (`legend` is Grafana's legend format). */
 export interface DashboardPanel {
+  /** The panel's title. */
   readonly title: string;
+  /** Grafana's unit of the values. */
   readonly unit: string;
-  readonly queries: ReadonlyArray<{ readonly expr: string; readonly legend: string }>;
+  /** What the panel plots. */
+  readonly queries: DashboardQuery[];
+}
+
+/** One query of a panel. */
+export interface DashboardQuery {
+  /** The PromQL expression. */
+  readonly expr: string;
+  /** Grafana's legend format. */
+  readonly legend: string;
 }
 
 /** The panels of the cluster's dashboard, for the metrics Prometheus labels `job`, `namespace`. */

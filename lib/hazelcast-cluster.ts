@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { validateWithApiSchema } from './api-schema';
-import { ClientNamespace, ClientSource, ClientWorkload, clientPeer, workloadSource } from './client-access';
+import { ClientSource, IClientNamespace, IClientWorkload, clientPeer, workloadSource } from './client-access';
 import { ClientConfigOptions, addClientConfigMap } from './client-config';
 import { refuseObjectCollisions } from './collisions';
 import { HazelcastClusterProps, Labels, MEMBER_PORT_NAME, resolveSettings } from './cluster-props';
@@ -172,7 +172,7 @@ export class HazelcastCluster extends Construct {
    * Lets the pods of a cdk8s-plus workload (a `Deployment`, `StatefulSet`, `DaemonSet` or `Job`, in any namespace)
    * through the NetworkPolicy, by its namespace and the labels it selects its pods by: no client label needed.
    */
-  public allowClientsFromWorkload(workload: ClientWorkload): void {
+  public allowClientsFromWorkload(workload: IClientWorkload): void {
     this.allowClientsFrom(workloadSource(`allowClientsFromWorkload(#${this.allowedSources})`, workload));
   }
 
@@ -180,7 +180,7 @@ export class HazelcastCluster extends Construct {
    * Lets the pods of a cdk8s-plus `Namespace` that carry the cluster's client label (`<name>-client: "true"`)
    * through the NetworkPolicy (`allowClientsFrom({ namespace, podLabels: {} })` admits every pod there).
    */
-  public allowClientsFromNamespace(namespace: ClientNamespace): void {
+  public allowClientsFromNamespace(namespace: IClientNamespace): void {
     this.allowClientsFrom({ namespace: namespace?.name });
   }
 }

@@ -1,6 +1,10 @@
+// The package's API. Kubernetes' types (pass-through props such as containers and volumes, and the L1 objects a
+// construct exposes) are the submodule `k8s`; the Prometheus Operator's are `monitoring`.
+export * as k8s from '../imports/k8s';
+export * as monitoring from '../imports/monitoring.coreos.com';
 export { DEFAULT_IMAGE } from './cluster-props';
-export type { HazelcastClusterProps, Labels } from './cluster-props';
-export type { ClientNamespace, ClientSource, ClientWorkload } from './client-access';
+export type { HazelcastClusterProps, Labels, MetricsOptions } from './cluster-props';
+export type { ClientSource, IClientNamespace, IClientWorkload } from './client-access';
 export * from './hazelcast-cluster';
 export * from '../imports/hazelcast-config';
 export { STACK_JET_DEFAULTS, STACK_PROPERTIES, JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, renderHazelcastConfig } from './hazelcast-config';
@@ -19,6 +23,8 @@ export * from './upgrade-copy';
 export * from './monitoring';
 export type { AlertOptions, AlertRule } from './alert-rules';
 export { alertExpression } from './alert-rules';
-export type { DashboardPanel } from './dashboard';
+export type { DashboardPanel, DashboardQuery } from './dashboard';
 export { Cookbook } from './cookbook';
 export type { EventQueueOptions } from './cookbook';
+export type { UserCode, UserCodeVolume } from './user-code';
+export type { ProbeTimings } from './probes';

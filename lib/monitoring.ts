@@ -46,7 +46,7 @@ export interface HazelcastMonitoringProps {
    * the scrape job for its configuration.
    * @default true
    */
-  readonly operator?: boolean;
+  readonly prometheusOperator?: boolean;
   /**
    * The ServiceMonitor's scrape settings and the labels the Operator selects by (also used by `scrapeConfig`).
    * @default - every 30 s, 10 s timeout, no extra labels
@@ -66,7 +66,7 @@ export interface HazelcastMonitoringProps {
 }
 
 /**
- * Prometheus and Grafana objects for one cluster: a ServiceMonitor and a PrometheusRule (or, with `operator: false`,
+ * Prometheus and Grafana objects for one cluster: a ServiceMonitor and a PrometheusRule (or, with `prometheusOperator: false`,
  * a ConfigMap of rules and `scrapeConfig`), and a dashboard ConfigMap. `rulesFile`, `dashboard` and
  * `scrapeConfig` give the same as plain data, to write as files.
  */
@@ -76,9 +76,9 @@ export class HazelcastMonitoring extends Construct {
   /** The dashboard's panels and queries. */
   public readonly panels: DashboardPanel[];
   /** The rules in Prometheus' rules-file form (`groups:`), as YAML-ready data. */
-  public readonly rulesFile: { groups: unknown[] };
+  public readonly rulesFile: { [key: string]: any };
   /** The Grafana dashboard JSON. */
-  public readonly dashboard: Record<string, unknown>;
+  public readonly dashboard: { [key: string]: any };
   /**
    * A `scrape_configs` entry for a Prometheus without the Operator: the cluster's metrics Service found through
    * kubernetes_sd (role endpointslice), labelled as the Operator would (job = Service, namespace, pod).
@@ -100,8 +100,8 @@ export class HazelcastMonitoring extends Construct {
     if (cluster.metricsService === undefined) {
       throw new Error(`HazelcastMonitoring: ${cluster.namespace}/${cluster.name} has no metrics; give it 'metrics: {}' (the members' JMX exporter and the ${cluster.name}-metrics Service)`);
     }
-    const operator = props.operator ?? true;
-    if (typeof operator !== 'boolean') throw new Error(`HazelcastMonitoring 'operator' (${show(operator)}) must be true or false`);
+    const operator = props.prometheusOperator ?? true;
+    if (typeof operator !== 'boolean') throw new Error(`HazelcastMonitoring 'prometheusOperator' (${show(operator)}) must be true or false`);
     const sm = props.serviceMonitor ?? {};
     const interval = promDuration('serviceMonitor.interval', sm.interval ?? Duration.seconds(30));
     const scrapeTimeout = promDuration('serviceMonitor.scrapeTimeout', sm.scrapeTimeout ?? Duration.seconds(10));
@@ -175,6 +175,6 @@ export class HazelcastMonitoring extends Construct {
 }
 
 /** The rules file as YAML text (JSON is YAML: Prometheus and promtool read it as written). */
-export function rulesYaml(rulesFile: { groups: unknown[] }): string {
+export function rulesYaml(rulesFile: { [key: string]: any }): string {
   return `${JSON.stringify(rulesFile, null, 2)}\n`;
 }

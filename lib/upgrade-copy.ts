@@ -28,13 +28,13 @@ const STOP_MARGIN_SECONDS = 60;
 
 export interface HazelcastUpgradeCopyProps {
   /** The cluster being replaced. Each of `maps` needs its event journal there (`withUpgradeJournal`). */
-  readonly from: HazelcastCluster;
+  readonly oldCluster: HazelcastCluster;
   /**
-   * The new cluster, beside `from` (`blueGreenProps(from)`), with Jet on (`config: { jet: { enabled: true } }`):
+   * The new cluster, beside `oldCluster` (`blueGreenProps(oldCluster)`), with Jet on (`config: { jet: { enabled: true } }`):
    * the copy and the streams run as Jet jobs on its members.
    */
-  readonly to: HazelcastCluster;
-  /** The maps to move: each is copied once, then its journal on `from` is followed until `from` is gone. */
+  readonly newCluster: HazelcastCluster;
+  /** The maps to move: each is copied once, then its journal on `oldCluster` is followed until it is gone. */
   readonly maps: string[];
   /**
    * Queues to copy once, their items in order, not taken (no journal: right only while nothing offers to or polls them).
@@ -54,19 +54,19 @@ export interface HazelcastUpgradeCopyProps {
 }
 
 /**
- * The Job that moves the data of `from` to `to` in a blue/green upgrade. Apply it with the new cluster (or after);
+ * The Job that moves the data of `oldCluster` to `newCluster` in a blue/green upgrade. Apply it with the new cluster (or after);
  * wait until its pod is Ready (`kubectl wait --for=condition=Ready pod -l job-name=<to>-upgrade-copy`); switch
- * the clients; then remove it together with `from`.
+ * the clients; then remove it together with `oldCluster`.
  */
 export class HazelcastUpgradeCopy extends Construct {
   public readonly job: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: HazelcastUpgradeCopyProps) {
     super(scope, id);
-    if (props === null || typeof props !== 'object') throw new Error(`HazelcastUpgradeCopy props (${show(props)}) must be an object with from, to, maps and image`);
-    const { from, to } = props;
+    if (props === null || typeof props !== 'object') throw new Error(`HazelcastUpgradeCopy props (${show(props)}) must be an object with oldCluster, newCluster, maps and image`);
+    const { oldCluster: from, newCluster: to } = props;
     if (!(from instanceof HazelcastCluster) || !(to instanceof HazelcastCluster)) {
-      throw new Error(`HazelcastUpgradeCopy 'from' and 'to' must be HazelcastCluster constructs; got ${show(typeof from)} and ${show(typeof to)}`);
+      throw new Error(`HazelcastUpgradeCopy 'oldCluster' and 'newCluster' must be HazelcastCluster constructs; got ${show(typeof from)} and ${show(typeof to)}`);
     }
     checkUpgradePair(from, to);
     validateWithApiSchema(this);

@@ -6,7 +6,7 @@
 // removed.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { DEFAULT_PARTITION_COUNT, HazelcastClusterProps, MEMBER_PORT_NAME } from './cluster-props';
+import { DEFAULT_PARTITION_COUNT, MEMBER_PORT_NAME } from './cluster-props';
 import type { HazelcastConfig, MapConfig } from '../imports/hazelcast-config';
 import { validateWithApiSchema } from './api-schema';
 import { refuseObjectCollisions } from './collisions';
@@ -64,7 +64,7 @@ export class HazelcastClientService extends Construct {
  * client label on the new members, so that the copy job they run can read `old`'s maps. Give the new cluster its
  * own `name` (object names, discovery Service) and the new `image`.
  */
-export function blueGreenProps(old: HazelcastCluster): Pick<HazelcastClusterProps, 'namespace' | 'port' | 'clusterName' | 'podLabels'> {
+export function blueGreenProps(old: HazelcastCluster): BlueGreenProps {
   return {
     namespace: old.namespace,
     port: old.port,
@@ -113,4 +113,40 @@ export function withUpgradeJournal(config: HazelcastConfig | undefined, maps: st
     withJournal[name] = { ...existing, eventJournal: { enabled: true, capacity, timeToLiveSeconds: 0 } };
   }
   return { ...(config ?? {}), map: withJournal };
+}
+
+/** The props a new cluster shares with the old one in a blue/green upgrade (`HazelcastUpgrade.blueGreenProps`). */
+export interface BlueGreenProps {
+  /** The old cluster's namespace. */
+  readonly namespace: string;
+  /** The old cluster's member port. */
+  readonly port: number;
+  /** The old cluster's Hazelcast cluster name. */
+  readonly clusterName: string;
+  /**
+   * The old cluster's client label, when it has a NetworkPolicy.
+   * @default - none (the old cluster has no NetworkPolicy)
+   */
+  readonly podLabels?: { [key: string]: string };
+}
+
+/**
+ * The blue/green upgrade's helpers as static methods, so that every jsii language has them (TypeScript may also
+ * call `blueGreenProps` and `withUpgradeJournal` directly).
+ */
+export class HazelcastUpgrade {
+  /** The event journal capacity every moved map gets unless told otherwise. */
+  public static readonly DEFAULT_JOURNAL_CAPACITY: number = DEFAULT_UPGRADE_JOURNAL_CAPACITY;
+
+  /** See `blueGreenProps`: the same namespace, port, cluster name and client label as `old`. */
+  public static blueGreenProps(old: HazelcastCluster): BlueGreenProps {
+    return blueGreenProps(old);
+  }
+
+  /** See `withUpgradeJournal`: `config` with an event journal on each of `maps`. */
+  public static withJournal(config: HazelcastConfig, maps: string[], options?: UpgradeJournalOptions): HazelcastConfig {
+    return withUpgradeJournal(config, maps, options);
+  }
+
+  private constructor() {}
 }

@@ -34,11 +34,30 @@ export interface UserCode {
   readonly path?: string;
 
   /**
-   * A volume holding the jars at its root, mounted read-only (its `name` is the stack's: "user-code").
-   * hostPath is refused (Pod Security "restricted").
+   * A volume holding the jars at its root, mounted read-only as the volume "user-code": one source of
+   * `UserCodeVolume`.
    * @default - no volume
    */
-  readonly volume?: Omit<k8s.Volume, 'name'>;
+  readonly volume?: UserCodeVolume;
+}
+
+/**
+ * The source of a user-code volume: exactly one of these, as in a Kubernetes Volume (hostPath is not one: Pod
+ * Security "restricted" refuses it).
+ */
+export interface UserCodeVolume {
+  /** @default - not this source */
+  readonly persistentVolumeClaim?: k8s.PersistentVolumeClaimVolumeSource;
+  /** @default - not this source */
+  readonly configMap?: k8s.ConfigMapVolumeSource;
+  /** @default - not this source */
+  readonly secret?: k8s.SecretVolumeSource;
+  /** @default - not this source */
+  readonly csi?: k8s.CsiVolumeSource;
+  /** @default - not this source */
+  readonly ephemeral?: k8s.EphemeralVolumeSource;
+  /** @default - not this source */
+  readonly nfs?: k8s.NfsVolumeSource;
 }
 
 /** What user code adds to the pod. */

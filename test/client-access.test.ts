@@ -99,7 +99,7 @@ describe('cdk8s-plus workloads and namespaces (allowClientsFromWorkload, allowCl
 
   it('refuses what is not a workload with a selector, naming the method', () => {
     const cluster = new HazelcastCluster(Testing.chart(), 'Hazelcast', POLICY);
-    expect(() => cluster.allowClientsFromWorkload({ metadata: {}, matchLabels: {} })).toThrow(/'allowClientsFromWorkload\(#0\)' .* must be a workload that selects its pods by labels/);
+    expect(() => cluster.allowClientsFromWorkload({ metadata: {} as any, matchLabels: {} })).toThrow(/'allowClientsFromWorkload\(#0\)' .* must be a workload that selects its pods by labels/);
     expect(() => cluster.allowClientsFromWorkload('web' as any)).toThrow(/'allowClientsFromWorkload\(#0\)' \("String"\) must be a workload/);
     expect(() => cluster.allowClientsFromNamespace({ name: 'Bad_Name' })).toThrow(/'allowClientsFrom\(#0\)\.namespace' \("Bad_Name"\)/);
   });

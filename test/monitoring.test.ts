@@ -52,15 +52,15 @@ describe('HazelcastMonitoring', () => {
       alerts: { membersBelowReplicasFor: Duration.seconds(20), heapUsedRatio: 0.7, restartWindow: Duration.minutes(5), metricsAbsentFor: Duration.minutes(1) },
     });
     const byName = Object.fromEntries(mon.rules.map((r) => [r.alert, r]));
-    expect(byName.HazelcastMembersBelowReplicas.for).toBe('20s');
+    expect(byName.HazelcastMembersBelowReplicas.forDuration).toBe('20s');
     expect(byName.HazelcastMembersBelowReplicas.condition).toBe('< 5');
     expect(byName.HazelcastHeapHigh.condition).toBe('> 0.7');
     expect(byName.HazelcastMemberRestarted.signal).toContain('[300s:15s]');
-    expect(byName.HazelcastMetricsAbsent.for).toBe('60s');
+    expect(byName.HazelcastMetricsAbsent.forDuration).toBe('60s');
   });
 
   it('without the Operator: a ConfigMap with the rules file and a kubernetes_sd scrape job that keeps the same Service and port', () => {
-    const { objects, mon } = synth(undefined, { operator: false });
+    const { objects, mon } = synth(undefined, { prometheusOperator: false });
     expect(kind(objects, 'ServiceMonitor')).toEqual([]);
     expect(kind(objects, 'PrometheusRule')).toEqual([]);
     const cm = kind(objects, 'ConfigMap').find((c) => c.metadata.name === 'hazelcast-prometheus-rules');
@@ -98,7 +98,7 @@ describe('HazelcastMonitoring', () => {
     expect(() => synth(undefined, { alerts: { heapHighFor: 5 as any } })).toThrow(/'alerts.heapHighFor' \(5\) must be a cdk8s Duration/);
     expect(() => synth(undefined, { serviceMonitor: { scrapeTimeout: Duration.minutes(1) } })).toThrow(/'serviceMonitor.scrapeTimeout' \(60s\) must be at most 'serviceMonitor.interval' \(30s\)/);
     expect(() => synth(undefined, { serviceMonitor: { labels: { 'bad key!': 'x' } } })).toThrow(/'serviceMonitor.labels' key "bad key!"/);
-    expect(() => synth(undefined, { operator: 'false' as any })).toThrow(/'operator' \("false"\) must be true or false/);
+    expect(() => synth(undefined, { prometheusOperator: 'false' as any })).toThrow(/'prometheusOperator' \("false"\) must be true or false/);
     expect(() => synth(undefined, { cluster: {} as any })).toThrow(/'cluster' must be a HazelcastCluster construct/);
   });
 });

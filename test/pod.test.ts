@@ -42,7 +42,7 @@ describe('userCode', () => {
 
   it.each([
     [{}, /'userCode' must set exactly one of 'image' .* and 'volume' .*; it sets neither/],
-    [{ image: 'a:1', volume: { emptyDir: {} } }, /it sets both/],
+    [{ image: 'a:1', volume: { configMap: { name: 'jars' } } }, /it sets both/],
     [{ volume: { hostPath: { path: '/opt/jars' } } }, /'userCode\.volume' \(hostPath\) is refused: Pod Security "restricted"/],
     [{ image: 'a:1', path: 'jars' }, /'userCode\.path' \("jars"\) must be an absolute path/],
     [{ image: 'a b' }, /'userCode\.image' \("a b"\) must be an image reference/],

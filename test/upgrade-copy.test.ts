@@ -19,7 +19,7 @@ function synth(opts: { old?: HazelcastClusterProps; green?: Partial<HazelcastClu
   const to = new HazelcastCluster(chart, 'Green', {
     ...blueGreenProps(from), name: 'hazelcast-v57', image: NEW_IMAGE, config: { jet: { enabled: true } }, ...opts.green,
   });
-  new HazelcastUpgradeCopy(chart, 'Upgrade', { from, to, maps: ['sessions', 'orders'], queues: ['jobs'], image: COPY_IMAGE, ...opts.copy });
+  new HazelcastUpgradeCopy(chart, 'Upgrade', { oldCluster: from, newCluster: to, maps: ['sessions', 'orders'], queues: ['jobs'], image: COPY_IMAGE, ...opts.copy });
   const objects = Testing.synth(chart) as any[];
   return { job: objects.find((o) => o.kind === 'Job'), objects };
 }
@@ -100,6 +100,6 @@ describe('HazelcastUpgradeCopy', () => {
     expect(() => synth({ copy: { drainSeconds: 1.5 } })).toThrow(/'HazelcastUpgradeCopy drainSeconds' \(1.5\) must be an integer from 0 to 600/);
     expect(() => synth({ copy: { drainSeconds: '5' as any } })).toThrow(/drainSeconds \("5"\) must be a number/);
     expect(() => synth({ green: { name: 'a'.repeat(51) } })).toThrow(/HazelcastUpgradeCopy Job name/);
-    expect(() => synth({ copy: { from: {} as any } })).toThrow(/'from' and 'to' must be HazelcastCluster constructs/);
+    expect(() => synth({ copy: { oldCluster: {} as any } })).toThrow(/'oldCluster' and 'newCluster' must be HazelcastCluster constructs/);
   });
 });

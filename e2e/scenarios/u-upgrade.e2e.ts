@@ -283,7 +283,7 @@ describe('upgrading Hazelcast CE from 5.6.0 to 5.7.0', () => {
     const step = (blue: HazelcastClusterProps | undefined, greenThere: boolean, target: 'blue' | 'green') => synthApp((chart) => {
       const b = blue ? new HazelcastCluster(chart, 'Blue', blue) : undefined;
       const g = greenThere ? new HazelcastCluster(chart, 'Green', greenProps) : undefined;
-      if (b && g) new HazelcastUpgradeCopy(chart, 'Upgrade', { from: b, to: g, maps: streamed, queues: ['jobs'], image: COPY_IMAGE });
+      if (b && g) new HazelcastUpgradeCopy(chart, 'Upgrade', { oldCluster: b, newCluster: g, maps: streamed, queues: ['jobs'], image: COPY_IMAGE });
       new HazelcastClientService(chart, 'Clients', { name: clients, target: target === 'blue' ? b! : g! });
     });
     const docs = (yaml: string) => {

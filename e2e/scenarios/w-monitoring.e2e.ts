@@ -32,7 +32,7 @@ function app(replicas: number): { yaml: string; monitoring: HazelcastMonitoring 
       cpuRequestMillis: 100, memoryLimit: Size.mebibytes(1024),
     });
     monitoring = new HazelcastMonitoring(chart, 'Monitoring', {
-      cluster, operator: false,
+      cluster, prometheusOperator: false,
       serviceMonitor: { interval: Duration.seconds(EVAL), scrapeTimeout: Duration.seconds(4) },
       alerts: { membersBelowReplicasFor: Duration.seconds(BELOW_FOR_SECONDS), metricsAbsentFor: Duration.seconds(30) },
     });

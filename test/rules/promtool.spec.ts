@@ -26,7 +26,7 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-rules-'));
   const chart = Testing.chart();
   const cluster = new HazelcastCluster(chart, 'Hazelcast', { namespace: NS, replicas: REPLICAS, metrics: {} });
-  mon = new HazelcastMonitoring(chart, 'Monitoring', { cluster, operator: false });
+  mon = new HazelcastMonitoring(chart, 'Monitoring', { cluster, prometheusOperator: false });
   fs.writeFileSync(path.join(work, 'rules.yaml'), rulesYaml(mon.rulesFile));
 });
 afterAll(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
@@ -204,7 +204,7 @@ describe('the alert rules under promtool', () => {
   it('the thresholds are the props: the member-gone case stays silent with a 20 min window', () => {
     const chart = Testing.chart();
     const cluster = new HazelcastCluster(chart, 'Hazelcast', { namespace: NS, replicas: REPLICAS, metrics: {} });
-    const slow = new HazelcastMonitoring(chart, 'Monitoring', { cluster, operator: false, alerts: { membersBelowReplicasFor: Duration.minutes(20) } });
+    const slow = new HazelcastMonitoring(chart, 'Monitoring', { cluster, prometheusOperator: false, alerts: { membersBelowReplicasFor: Duration.minutes(20) } });
     const saved = fs.readFileSync(path.join(work, 'rules.yaml'), 'utf-8');
     fs.writeFileSync(path.join(work, 'rules.yaml'), rulesYaml(slow.rulesFile));
     try {
