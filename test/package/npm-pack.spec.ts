@@ -97,10 +97,14 @@ describe(`npm pack, then npm install --offline of the tarball in another cdk8s p
       'build/lib/hazelcast-cluster.d.ts', 'build/lib/collisions.js', 'build/imports/k8s.js', 'build/imports/k8s.d.ts']) {
       expect(files, file).toContain(file);
     }
-    // Negative control: nothing outside build/lib and build/imports but the top-level files, the synth bin and the
-    // upgrade copy's sources (a user builds its image from them), without its build output.
-    expect(files.filter((f) => !/^build\/(lib|imports)\/[^/]+\.(js|d\.ts)$/.test(f))).toEqual(
-      ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'scripts/restart-check.cjs', 'scripts/synth.cjs',
+    // Negative control: nothing outside build/lib and build/imports but the top-level files, the jsii assembly, the
+    // synth bin and the upgrade copy's sources (a user builds its image from them), without its build output; and
+    // ajv with its dependencies, bundled as jsii requires for a dependency that is not a jsii module (the
+    // generated validators run on it).
+    const bundled = new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]));
+    expect([...bundled].sort()).toEqual(['ajv', 'ajv-formats', 'fast-deep-equal', 'fast-uri', 'json-schema-traverse', 'require-from-string']);
+    expect(files.filter((f) => !/^build\/(lib|imports)\/[^/]+\.(js|d\.ts)$/.test(f) && !f.startsWith('node_modules/'))).toEqual(
+      ['.jsii', 'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'scripts/restart-check.cjs', 'scripts/synth.cjs',
         'upgrade-copy/Dockerfile', 'upgrade-copy/pom.xml', 'upgrade-copy/src/main/java/hazelcastk8s/upgrade/UpgradeCopy.java']);
     for (const prefix of ['test/', 'e2e/', 'upgrade-copy/target/', 'dist/', 'lib/', 'imports/', 'examples/', 'scripts/app', 'scripts/bundle', 'bench/', 'main.ts', 'build/app.js']) {
       expect(files.filter((f) => f.startsWith(prefix)), prefix).toEqual([]);
