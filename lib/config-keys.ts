@@ -27,13 +27,17 @@ function convert(value: unknown, id: number | undefined, path: string): unknown 
   if (node === undefined) return value;
   if (Array.isArray(value)) return node.i === undefined ? value : value.map((item, k) => convert(item, node.i, step(path, k)));
   if (!isObject(value)) return value; // a wrong type: the schema check names it
+  // Keys the schema knows in the schema's order, then named entries in the order given: the same YAML whichever
+  // order the keys came in (Python and Java bindings hand structs over with their keys sorted).
+  const known = Object.keys(node.p ?? {});
+  const keys = [...known.filter((k) => k in value), ...Object.keys(value).filter((k) => !known.includes(k))];
   const out: Json = {};
-  for (const [key, child] of Object.entries(value)) {
+  for (const [key, child] of keys.map((k) => [k, value[k]] as const)) {
     if (child === undefined) continue;
-    const known = node.p?.[key];
-    const asSchemaKey = known ? undefined : node.p && bySchemaKey(node, key);
-    if (known) {
-      out[known[0]] = convert(child, known[1], step(path, key));
+    const entry = node.p?.[key];
+    const asSchemaKey = entry ? undefined : node.p && bySchemaKey(node, key);
+    if (entry) {
+      out[entry[0]] = convert(child, entry[1], step(path, key));
     } else if (asSchemaKey !== undefined) {
       throw new Error(`'${step(path, key)}' is written '${step(path, asSchemaKey)}' here: config keys are the schema's in camelCase`);
     } else if (node.m !== undefined) {

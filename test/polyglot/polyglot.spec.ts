@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { App, Chart, Testing } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cookbook, HazelcastCluster, HazelcastUpgrade } from '../../lib';
 
 const root = path.resolve(__dirname, '..', '..');
 const tsDist = fs.readFileSync(path.join(root, 'dist', 'hazelcast.k8s.yaml'), 'utf-8');
@@ -18,7 +20,7 @@ const env = { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' 
 
 function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf-8', env: { ...env, ...extraEnv } });
-  return { status: result.status, out: `${result.stdout}${result.stderr}` };
+  return { status: result.status, out: `${result.stdout}${result.stderr}`, stdout: result.stdout };
 }
 
 /** The package's safe synth in `app` (its cdk8s.yaml names the app command), as a user runs it. */
@@ -68,6 +70,34 @@ describe('Python: examples/python on the wheel', () => {
     const result = safeSynth(app, [], pyEnv);
     expect(result.status, result.out).toBe(0);
     expect(distOf(app) === tsDist).toBe(true);
+  });
+
+  it('writes the same hazelcast.yaml as TypeScript for the same config, whatever order the keys came in', () => {
+    // Python hands structs over with their keys sorted; the stack writes the schema's order either way.
+    const script = path.join(work, 'config.py');
+    fs.writeFileSync(script, [
+      'import json',
+      'from cdk8s import App, Chart',
+      'from hazelcast_kubernetes_cdk8s import Cookbook, HazelcastCluster, HazelcastConfig, HazelcastUpgrade, MapConfig, QueueConfig',
+      'chart = Chart(App(), "c", disable_resource_name_hashes=True)',
+      'config = HazelcastUpgrade.with_journal(HazelcastConfig(',
+      '    map={"orders": MapConfig(time_to_live_seconds=3600, backup_count=2, per_entry_stats_enabled=True)},',
+      '    queue={"jobs": QueueConfig(max_size=10, backup_count=1)}), ["orders"])',
+      'HazelcastCluster(chart, "A", name="a", config=config)',
+      'HazelcastCluster(chart, "B", name="b", config=Cookbook.session_cache())',
+      'print(json.dumps([d["data"]["hazelcast.yaml"] for d in chart.to_json() if d["kind"] == "ConfigMap"]))',
+    ].join('\n'));
+    const py = run(path.join(venvBin, 'python'), [script], work);
+    expect(py.status, py.out).toBe(0);
+    const chart = new Chart(new App(), 'c', { disableResourceNameHashes: true });
+    const config = HazelcastUpgrade.withJournal({
+      queue: { jobs: { backupCount: 1, maxSize: 10 } },
+      map: { orders: { perEntryStatsEnabled: true, backupCount: 2, timeToLiveSeconds: 3600 } },
+    }, ['orders']);
+    new HazelcastCluster(chart, 'A', { name: 'a', config });
+    new HazelcastCluster(chart, 'B', { name: 'b', config: Cookbook.sessionCache() });
+    const ts = Testing.synth(chart).filter((d) => d.kind === 'ConfigMap').map((d) => d.data['hazelcast.yaml']);
+    expect(JSON.parse(py.stdout.trim().split('\n').pop()!)).toEqual(ts);
   });
 
   it('control: a different replica count is a different dist/ (the comparison sees a change)', () => {
