@@ -2,8 +2,8 @@
 // their own ServiceAccount and a least-privilege Role; zone awareness adds the one cluster-scoped read it needs.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { ClusterSettings } from './cluster-props';
-import { readsNodes } from './external-access';
+import { ClusterSettings } from './settings';
+import { readsNodes } from './member-services';
 
 /** The discovery identity and permissions of one cluster. */
 export interface DiscoveryRbac {
@@ -82,14 +82,4 @@ export function zoneAwareEnv(): k8s.EnvVar[] {
     { name: 'HZ_PARTITIONGROUP_ENABLED', value: 'true' },
     { name: 'HZ_PARTITIONGROUP_GROUPTYPE', value: 'ZONE_AWARE' },
   ];
-}
-
-/** Zone spreading of the members, when `zoneAware` is on. */
-export function zoneSpread(s: ClusterSettings): k8s.TopologySpreadConstraint[] | undefined {
-  return s.zoneAware ? [{
-    maxSkew: 1,
-    topologyKey: 'topology.kubernetes.io/zone',
-    whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: s.selector },
-  }] : undefined;
 }

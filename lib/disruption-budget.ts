@@ -1,7 +1,7 @@
 // The PodDisruptionBudget: voluntary disruptions (drains) take at most one member at a time.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { ClusterSettings } from './cluster-props';
+import { ClusterSettings } from './settings';
 
 /** `maxUnavailable: 1` (or `podDisruptionBudget`'s), when there are two or more members. */
 export function addDisruptionBudget(scope: Construct, s: ClusterSettings): k8s.KubePodDisruptionBudget | undefined {

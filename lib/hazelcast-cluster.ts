@@ -5,12 +5,14 @@ import { validateWithApiSchema } from './api-schema';
 import { ClientSource, IClientNamespace, IClientWorkload, clientPeer, workloadSource } from './client-access';
 import { ClientConfigOptions, addClientConfigMap } from './client-config';
 import { refuseObjectCollisions } from './collisions';
-import { HazelcastClusterProps, Labels, MEMBER_PORT_NAME, resolveSettings } from './cluster-props';
+import type { HazelcastClusterProps } from './cluster-props';
+import { Labels, MEMBER_PORT_NAME } from './names';
+import { resolveSettings } from './settings';
 import { addConfigMap } from './config-map';
 import type { HazelcastConfig } from '../imports/hazelcast-config';
 import { addDiscoveryRbac } from './discovery';
 import { addDisruptionBudget } from './disruption-budget';
-import { addMemberServices } from './external-access';
+import { addMemberServices } from './member-services';
 import { addMemberDeployment, addMemberStatefulSet, memberPodSecurityContext } from './member-pod';
 import { addMemberService, addMetricsService, addNetworkPolicy } from './networking';
 
@@ -131,10 +133,9 @@ export class HazelcastCluster extends Construct {
     this.metricsService = addMetricsService(this, s);
     this.memberServices = addMemberServices(this, s, MEMBER_PORT_NAME);
 
-    const config = addConfigMap(this, s);
-    this.configMap = config?.configMap;
+    this.configMap = addConfigMap(this, s);
 
-    const refs = { service: this.service, config };
+    const refs = { service: this.service };
     if (s.external.smart) this.statefulSet = addMemberStatefulSet(this, s, refs);
     else this.deployment = addMemberDeployment(this, s, refs);
     this.podDisruptionBudget = addDisruptionBudget(this, s);

@@ -2,8 +2,10 @@
 // construct exposes) are the submodule `k8s`; the Prometheus Operator's are `monitoring`.
 export * as k8s from '../imports/k8s';
 export * as monitoring from '../imports/monitoring.coreos.com';
-export { DEFAULT_IMAGE } from './cluster-props';
-export type { HazelcastClusterProps, Labels, MetricsOptions } from './cluster-props';
+export { DEFAULT_IMAGE } from './names';
+export type { Labels } from './names';
+export type { HazelcastPodProps } from './pod-props';
+export type { HazelcastClusterProps, MetricsOptions } from './cluster-props';
 export type { ClientSource, IClientNamespace, IClientWorkload } from './client-access';
 export * from './hazelcast-cluster';
 export * from '../imports/hazelcast-config';

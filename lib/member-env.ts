@@ -1,11 +1,11 @@
 // The member container's environment: what the stack sets (DNS domain, cluster name, port, discovery, REST API,
 // JAVA_OPTS with heap and shutdown), then the user's `env`, which cannot replace any of it.
 import * as k8s from '../imports/k8s';
-import { ClusterSettings } from './cluster-props';
-import { CONFIG_DIR } from './config-map';
+import { ClusterSettings } from './settings';
+import { CONFIG_DIR } from './pod-settings';
 import { discoveryEnv, zoneAwareEnv } from './discovery';
-import { externalAccessEnv } from './external-access';
-import { JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, STACK_PROPERTIES, jetSettings } from './hazelcast-config';
+import { externalAccessEnv } from './member-services';
+import { JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, STACK_PROPERTIES } from './hazelcast-config';
 import { ipFamilyJvmOptions } from './ip-families';
 import { checkEnvName, checkToken, show } from './validation';
 
@@ -25,7 +25,7 @@ const STACK_OWNED_OVERRIDES: ReadonlyArray<readonly [RegExp, string, RegExp]> = 
 ];
 
 /** JVM options: the stack's (heap, join wait, shutdown, config file, JMX), then the checked `jvmOptions`. */
-export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): string[] {
+export function memberJvmOptions(s: ClusterSettings): string[] {
   const jvmOptions = [
     `-Xms${s.heapMiB}m`,
     `-Xmx${s.heapMiB}m`,
@@ -36,11 +36,11 @@ export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): str
     // Stopping members hand their partitions over before they leave instead of dropping them.
     '-Dhazelcast.shutdownhook.policy=GRACEFUL',
     `-Dhazelcast.graceful.shutdown.max.wait=${s.shutdownSeconds}`,
-    ...(hasConfigMap ? [`-Dhazelcast.config=${CONFIG_DIR}/hazelcast.yaml`] : []),
+    ...(s.memberConfig !== undefined ? [`-Dhazelcast.config=${CONFIG_DIR}/hazelcast.yaml`] : []),
     ...(s.metricsPort !== undefined ? ['-Dhazelcast.jmx=true'] : []),
     ...ipFamilyJvmOptions(s.ipFamilies),
   ];
-  for (const option of s.props.jvmOptions ?? []) {
+  for (const option of s.userJvmOptions) {
     checkToken('jvmOptions', option, 'one JVM option');
     if (!option.startsWith('-')) {
       throw new Error(`'jvmOptions' entry ${show(option)} must be one option starting with '-': anything else becomes the JVM's main class`);
@@ -69,7 +69,7 @@ export function memberJvmOptions(s: ClusterSettings, hasConfigMap: boolean): str
  * own config (which turns both on) when no `config` is given, and agree with the ConfigMap when one is.
  */
 function jetEnv(s: ClusterSettings): k8s.EnvVar[] {
-  const jet = jetSettings(s.props.config);
+  const jet = s.jet;
   return [
     { name: 'HZ_JET_ENABLED', value: String(jet.enabled) },
     { name: 'HZ_JET_RESOURCEUPLOADENABLED', value: String(jet.resourceUpload) },
@@ -77,7 +77,7 @@ function jetEnv(s: ClusterSettings): k8s.EnvVar[] {
 }
 
 /** The member container's env list. */
-export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap: boolean, userCodeEnv?: k8s.EnvVar): k8s.EnvVar[] {
+export function memberEnv(s: ClusterSettings, serviceName: string): k8s.EnvVar[] {
   const env: k8s.EnvVar[] = [
     { name: 'DNS_DOMAIN', value: s.dnsDomain },
     { name: 'HZ_CLUSTERNAME', value: s.clusterName },
@@ -90,13 +90,13 @@ export function memberEnv(s: ClusterSettings, serviceName: string, hasConfigMap:
     ...(s.zoneAware ? zoneAwareEnv() : []),
     ...jetEnv(s),
     ...(s.metricsPort !== undefined ? [{ name: 'PROMETHEUS_PORT', value: String(s.metricsPort) }] : []),
-    ...(s.props.loggingLevel !== undefined ? [{ name: 'LOGGING_LEVEL', value: s.props.loggingLevel }] : []),
-    ...(userCodeEnv ? [userCodeEnv] : []),
-    { name: 'JAVA_OPTS', value: memberJvmOptions(s, hasConfigMap).join(' ') },
+    ...(s.loggingLevel !== undefined ? [{ name: 'LOGGING_LEVEL', value: s.loggingLevel }] : []),
+    ...(s.pod.userCodeEnv ? [s.pod.userCodeEnv] : []),
+    { name: 'JAVA_OPTS', value: memberJvmOptions(s).join(' ') },
   ];
   const stackNames = new Set(env.map((e) => e.name));
   const userEnv: Array<[string, k8s.EnvVar]> = [
-    ...Object.entries(s.props.env ?? {}).map(([name, value]): [string, k8s.EnvVar] => {
+    ...Object.entries(s.userEnv).map(([name, value]): [string, k8s.EnvVar] => {
       checkEnvName('env', name);
       if (typeof value !== 'string') throw new Error(`'env' ${show(name)} (${show(value)}) must be a string; a Secret or ConfigMap key goes in 'envValueFrom'`);
       return ['env', { name, value }];

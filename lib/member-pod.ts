@@ -2,28 +2,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { ClusterSettings, MEMBER_PORT_NAME, METRICS_PORT_NAME } from './cluster-props';
-import { CONFIG_DIR, MemberConfigMap } from './config-map';
-import { zoneSpread } from './discovery';
+import { MEMBER_PORT_NAME, METRICS_PORT_NAME } from './names';
+import { ClusterSettings } from './settings';
 import { memberEnv } from './member-env';
-import { extraContainers, extraMounts, extraPodMetadata, extraVolumes, RESTRICTED_CONTAINER } from './pod-extras';
-import { checkMountPaths } from './kubernetes-rules';
-import { memberProbes } from './probes';
-import { USER_CODE_DIR, USER_CODE_INIT_CONTAINER, UserCodeParts, userCodeParts } from './user-code';
-
-/** Where Kubernetes discovery reads the ServiceAccount token, CA and namespace (the kubelet's automount path). */
-const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-/** The token volume: what the kubelet's automount projects, mounted in the member container only. */
-const SERVICE_ACCOUNT_VOLUME: k8s.Volume = {
-  name: 'kube-api-access',
-  projected: {
-    sources: [
-      { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
-      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-      { downwardApi: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
-    ],
-  },
-};
+import { RESTRICTED_CONTAINER } from './pod-extras';
+import { MEMBER_CONTAINER } from './pod-settings';
 
 /** Time the JVM gets to exit after Hazelcast's graceful shutdown has given up. */
 const SHUTDOWN_MARGIN = Duration.seconds(30);
@@ -31,7 +14,6 @@ const SHUTDOWN_MARGIN = Duration.seconds(30);
 /** What the pod refers to that other builders made. */
 export interface MemberPodRefs {
   readonly service: k8s.KubeService;
-  readonly config?: MemberConfigMap;
 }
 
 /** The member Deployment (without `externalAccess`). */
@@ -76,95 +58,50 @@ export function addMemberStatefulSet(scope: Construct, s: ClusterSettings, refs:
 }
 
 function memberPodTemplate(s: ClusterSettings, refs: MemberPodRefs): k8s.PodTemplateSpec {
-  const p = s.props;
-  const stackAnnotations: Record<string, string> = {
-    ...(refs.config ? { 'checksum/config': refs.config.checksum } : {}),
-    ...(s.metricsPort !== undefined ? {
-      'prometheus.io/scrape': 'true', 'prometheus.io/port': String(s.metricsPort), 'prometheus.io/path': '/metrics',
-    } : {}),
-  };
-  const podAnnotations = {
-    ...stackAnnotations,
-    ...extraPodMetadata('podAnnotations', p.podAnnotations,
-      Object.fromEntries(Object.keys(stackAnnotations).map((k) => [k, k.startsWith('checksum') ? 'the config prop' : 'the metrics prop']))),
-  };
-  const podLabels = {
-    ...s.labels,
-    ...extraPodMetadata('podLabels', p.podLabels, Object.fromEntries(Object.keys(s.labels).map((k) => [k,
-      k in (p.labels ?? {}) ? 'the labels prop' : 'the stack (selectors and tooling rely on it)']))),
-  };
-  const userCode = p.userCode !== undefined ? userCodeParts(p.userCode, RESTRICTED_CONTAINER) : undefined;
-
-  const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: {} }, SERVICE_ACCOUNT_VOLUME];
-  if (refs.config) volumes.push({ name: 'config', configMap: { name: refs.config.configMap.name } });
-  if (userCode) volumes.push(userCode.volume);
-  const volumeNames = new Set(['tmp', SERVICE_ACCOUNT_VOLUME.name, 'config', 'user-code']);
-  volumes.push(...extraVolumes(p.extraVolumes, volumeNames));
-
-  const containerNames = new Set(['hazelcast', USER_CODE_INIT_CONTAINER]);
-  const initContainers = [
-    ...(userCode?.initContainer ? [userCode.initContainer] : []),
-    ...extraContainers('initContainers', p.initContainers, containerNames),
-  ];
-  const memberPorts = { [s.port]: 'the port prop', ...(s.metricsPort !== undefined ? { [s.metricsPort]: 'the metrics prop' } : {}) };
-  const sidecars = extraContainers('sidecars', p.sidecars, containerNames, memberPorts);
-  const spread = [
-    ...(zoneSpread(s) ?? []),
-    ...(p.topologySpreadConstraints ?? []).map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: s.selector } })),
-  ];
-
+  const pod = s.pod;
   return {
     metadata: {
-      labels: podLabels,
-      ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
+      labels: pod.labels,
+      ...(pod.annotations ? { annotations: pod.annotations } : {}),
     },
     spec: {
       serviceAccountName: s.platform.serviceAccountName,
       // Discovery needs the token; only the member container mounts it (below), not init containers or sidecars.
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: s.shutdownSeconds + SHUTDOWN_MARGIN.toSeconds(),
-      priorityClassName: p.priorityClassName,
+      priorityClassName: s.priorityClassName,
       securityContext: memberPodSecurityContext(s),
       affinity: antiAffinity(s),
-      topologySpreadConstraints: spread.length > 0 ? spread : undefined,
-      nodeSelector: p.nodeSelector,
-      tolerations: p.tolerations,
-      imagePullSecrets: p.imagePullSecrets?.map((name) => ({ name })),
-      initContainers: initContainers.length > 0 ? initContainers : undefined,
-      containers: [memberContainer(s, refs, userCode, volumes), ...sidecars],
-      volumes,
+      topologySpreadConstraints: pod.topologySpreadConstraints,
+      nodeSelector: s.nodeSelector,
+      tolerations: s.tolerations,
+      imagePullSecrets: s.imagePullSecrets?.map((name) => ({ name })),
+      initContainers: pod.initContainers,
+      containers: [memberContainer(s, refs), ...pod.sidecars],
+      volumes: pod.volumes,
     },
   };
 }
 
-function memberContainer(s: ClusterSettings, refs: MemberPodRefs, userCode: UserCodeParts | undefined, volumes: k8s.Volume[]): k8s.Container {
+function memberContainer(s: ClusterSettings, refs: MemberPodRefs): k8s.Container {
   const ports: k8s.ContainerPort[] = [{ name: MEMBER_PORT_NAME, containerPort: s.port, protocol: 'TCP' }];
   if (s.metricsPort !== undefined) ports.push({ name: METRICS_PORT_NAME, containerPort: s.metricsPort, protocol: 'TCP' });
   const memory = k8s.Quantity.fromString(`${s.memoryMiB}Mi`);
   const ephemeralStorage = k8s.Quantity.fromString(`${s.ephemeralMiB}Mi`);
-  const volumeMounts: k8s.VolumeMount[] = [
-    { name: 'tmp', mountPath: '/tmp' },
-    { name: SERVICE_ACCOUNT_VOLUME.name, mountPath: SERVICE_ACCOUNT_DIR, readOnly: true },
-  ];
-  if (refs.config) volumeMounts.push({ name: 'config', mountPath: CONFIG_DIR, readOnly: true });
-  if (userCode) volumeMounts.push(userCode.mount);
-  volumeMounts.push(...extraMounts(s.props.extraVolumeMounts, new Set(volumes.map((v) => v.name)), ['/tmp', SERVICE_ACCOUNT_DIR, CONFIG_DIR, USER_CODE_DIR]));
-  checkMountPaths('extraVolumeMounts', 'hazelcast', volumeMounts);
-
   return {
-    name: 'hazelcast',
+    name: MEMBER_CONTAINER,
     image: s.image,
     imagePullPolicy: s.platform.imagePullPolicy,
     ports,
-    env: memberEnv(s, refs.service.name, refs.config !== undefined, userCode?.env),
+    env: memberEnv(s, refs.service.name),
     envFrom: s.platform.envFrom,
     resources: {
       requests: { 'cpu': millicores(s.cpuRequestMillis), memory, 'ephemeral-storage': ephemeralStorage },
       limits: { 'cpu': millicores(s.cpuLimitMillis), memory, 'ephemeral-storage': ephemeralStorage },
     },
-    ...memberProbes(s.props),
+    ...s.pod.probes,
     securityContext: RESTRICTED_CONTAINER,
-    volumeMounts,
+    volumeMounts: s.pod.memberMounts,
   };
 }
 

@@ -9,7 +9,7 @@ import * as monitoring from '../imports/monitoring.coreos.com';
 import { validateWithApiSchema } from './api-schema';
 import { refuseObjectCollisions } from './collisions';
 import { AlertOptions, alertRules, AlertRule, promDuration, ruleGroup } from './alert-rules';
-import { METRICS_PORT_NAME } from './cluster-props';
+import { METRICS_PORT_NAME } from './names';
 import { dashboardJson, dashboardPanels, DashboardPanel } from './dashboard';
 import { HazelcastCluster } from './hazelcast-cluster';
 import { checkLabel, show } from './validation';

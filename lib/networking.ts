@@ -1,8 +1,9 @@
 // Networking: the member Service (what clients and discovery use), the metrics Service and the NetworkPolicy.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { ClusterSettings, MEMBER_PORT_NAME, METRICS_PORT_NAME } from './cluster-props';
-import { memberServicePort, memberServiceSpec } from './external-access';
+import { MEMBER_PORT_NAME, METRICS_PORT_NAME } from './names';
+import { ClusterSettings } from './settings';
+import { memberServicePort, memberServiceSpec } from './member-services';
 import { ipFamilyServiceSpec } from './ip-families';
 
 /**
@@ -45,7 +46,7 @@ export function addMetricsService(scope: Construct, s: ClusterSettings): k8s.Kub
  * from anyone on the metrics port. `from` is returned too: `allowClientsFrom` adds peers to it until synth.
  */
 export function addNetworkPolicy(scope: Construct, s: ClusterSettings): { policy: k8s.KubeNetworkPolicy; from: k8s.NetworkPolicyPeer[] } | undefined {
-  if (!(s.props.networkPolicy ?? false)) return undefined;
+  if (!s.networkPolicy) return undefined;
   const memberPort = { port: k8s.IntOrString.fromNumber(s.port), protocol: 'TCP' };
   const from: k8s.NetworkPolicyPeer[] = [
     { podSelector: { matchLabels: s.selector } },

@@ -2,7 +2,7 @@
 // readiness on /hazelcast/health/ready, liveness and the optional startup probe on /hazelcast/health/node-state.
 import { Duration } from 'cdk8s';
 import * as k8s from '../imports/k8s';
-import { MEMBER_PORT_NAME } from './cluster-props';
+import { MEMBER_PORT_NAME } from './names';
 import { checkInteger } from './validation';
 
 /** Timings of one probe, as the Helm chart offers them; each unset one keeps the stack's default. */

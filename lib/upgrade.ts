@@ -6,7 +6,7 @@
 // removed.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { DEFAULT_PARTITION_COUNT, MEMBER_PORT_NAME } from './cluster-props';
+import { DEFAULT_PARTITION_COUNT, MEMBER_PORT_NAME } from './names';
 import type { HazelcastConfig, MapConfig } from '../imports/hazelcast-config';
 import { validateWithApiSchema } from './api-schema';
 import { refuseObjectCollisions } from './collisions';
