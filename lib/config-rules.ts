@@ -1,15 +1,7 @@
 // What `config` may not set, whatever the schema allows: sections the stack decides through its own props, and
 // sections a Community Edition member cannot run. Both are refused at synth with the section's path.
 import { userPath } from './config-keys';
-
-/** Schema paths (dot-separated, under `hazelcast`) that the stack sets, with the prop that decides each. */
-export const STACK_OWNED_SECTIONS: { readonly [path: string]: string } = {
-  'cluster-name': 'the clusterName prop',
-  'network.port': 'the port prop (the Service, the container port and the probes follow it)',
-  'network.join': 'the stack: Kubernetes discovery by the Service named after the name prop (HZ_NETWORK_JOIN_* env)',
-  'network.rest-api': 'the stack: the readiness and liveness probes need its health-check endpoints',
-  'advanced-network': 'the port prop (advanced-network replaces the network section the stack configures, probes included)',
-};
+import { STACK_OWNED_SECTIONS } from './stack-owned';
 
 /**
  * Sections a Community Edition member refuses to start with, or ignores, because the feature is Enterprise

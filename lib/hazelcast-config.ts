@@ -5,6 +5,7 @@
 import type { HazelcastConfig } from '../imports/hazelcast-config';
 import { toSchemaKeys, userPath } from './config-keys';
 import { refuseReservedSections } from './config-rules';
+import { STACK_PROPERTIES } from './stack-owned';
 import { checkAgainstSchema } from './config-schema';
 import { checkInteger, show } from './validation';
 
@@ -19,19 +20,6 @@ export function jetSettings(config: HazelcastConfig | undefined): { enabled: boo
   }
   return { enabled: jet.enabled as boolean, resourceUpload: jet.resourceUploadEnabled as boolean };
 }
-
-/**
- * Hazelcast properties the stack sets itself (as -D JVM options), with what decides each: neither
- * `config.properties` nor `jvmOptions` may set them.
- */
-export const STACK_PROPERTIES: { readonly [property: string]: string } = {
-  'hazelcast.shutdownhook.policy': 'the gracefulShutdownTimeout prop',
-  'hazelcast.shutdownhook.enabled': 'the gracefulShutdownTimeout prop (members must hand over on SIGTERM)',
-  'hazelcast.graceful.shutdown.max.wait': 'the gracefulShutdownTimeout prop',
-  'hazelcast.config': 'the config prop',
-  'hazelcast.jmx': 'the metrics prop',
-  'hazelcast.wait.seconds.before.join': 'the stack (tuned for Kubernetes discovery)',
-};
 
 /** How long the first member of a new cluster waits for peers; set by the stack. */
 export const JOIN_WAIT_PROPERTY = 'hazelcast.wait.seconds.before.join';

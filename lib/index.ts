@@ -9,9 +9,10 @@ export type { HazelcastClusterProps, MetricsOptions } from './cluster-props';
 export type { ClientSource, IClientNamespace, IClientWorkload } from './client-access';
 export * from './hazelcast-cluster';
 export * from '../imports/hazelcast-config';
-export { STACK_JET_DEFAULTS, STACK_PROPERTIES, JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, renderHazelcastConfig } from './hazelcast-config';
+export { STACK_JET_DEFAULTS, JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, renderHazelcastConfig } from './hazelcast-config';
+export { STACK_OWNED_SECTIONS, STACK_PROPERTIES } from './stack-owned';
 export * from './versions';
-export { ENTERPRISE_SECTIONS, STACK_OWNED_SECTIONS } from './config-rules';
+export { ENTERPRISE_SECTIONS } from './config-rules';
 export type { ExternalAccessOptions, MemberServiceOptions } from './external-access';
 export * from './upgrade';
 export {

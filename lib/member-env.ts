@@ -5,24 +5,10 @@ import { ClusterSettings } from './settings';
 import { CONFIG_DIR } from './pod-settings';
 import { discoveryEnv, zoneAwareEnv } from './discovery';
 import { externalAccessEnv } from './member-services';
-import { JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY, STACK_PROPERTIES } from './hazelcast-config';
+import { JOIN_WAIT_PROPERTY, PARTITION_COUNT_PROPERTY } from './hazelcast-config';
+import { STACK_PROPERTIES, envOwner, propertyOwner } from './stack-owned';
 import { ipFamilyJvmOptions } from './ip-families';
 import { checkEnvName, checkToken, show } from './validation';
-
-/**
- * Config overrides (system properties `hz.*` and the discovery plugin's `hazelcast.kubernetes.*`, env `HZ_*` and
- * `HAZELCAST_KUBERNETES_*`) that would change what the stack sets, even keys it leaves at their defaults (another
- * join method, a port range, a REST API without health checks), with what decides them.
- */
-const STACK_OWNED_OVERRIDES: ReadonlyArray<readonly [RegExp, string, RegExp]> = [
-  [/^hz\.network\.join\./, 'the stack: Kubernetes discovery by the Service of the name prop', /^HZ_NETWORK_JOIN_/],
-  [/^hazelcast\.kubernetes\./, 'the stack: Kubernetes discovery by the Service of the name prop', /^HAZELCAST_KUBERNETES_/],
-  [/^hz\.network\.port\./, 'the port prop', /^HZ_NETWORK_PORT_/],
-  [/^hz\.network\.rest-api\./, 'the stack: the probes need the REST API health checks', /^HZ_NETWORK_RESTAPI_/],
-  [/^hz\.advanced-network\./, 'the port prop (advanced-network replaces the network the stack sets)', /^HZ_ADVANCEDNETWORK_/],
-  [/^hz\.cluster-name$/, 'the clusterName prop', /^HZ_CLUSTERNAME$/],
-  [/^hz\.jet\.(enabled|resource-upload-enabled)$/, 'config.jet (enabled, resource-upload-enabled)', /^HZ_JET_(ENABLED|RESOURCEUPLOADENABLED)$/],
-];
 
 /** JVM options: the stack's (heap, join wait, shutdown, config file, JMX), then the checked `jvmOptions`. */
 export function memberJvmOptions(s: ClusterSettings): string[] {
@@ -55,9 +41,9 @@ export function memberJvmOptions(s: ClusterSettings): string[] {
     if (property !== undefined && property in STACK_PROPERTIES) {
       throw new Error(`'jvmOptions' (${show(option)}) is set by the stack; it follows ${STACK_PROPERTIES[property]}`);
     }
-    const owner = property !== undefined ? STACK_OWNED_OVERRIDES.find(([pattern]) => pattern.test(property)) : undefined;
+    const owner = property !== undefined ? propertyOwner(property) : undefined;
     if (owner !== undefined) {
-      throw new Error(`'jvmOptions' (${show(option)}) overrides what the stack sets; it follows ${owner[1]}`);
+      throw new Error(`'jvmOptions' (${show(option)}) overrides what the stack sets; it follows ${owner}`);
     }
     jvmOptions.push(option);
   }
@@ -107,9 +93,9 @@ export function memberEnv(s: ClusterSettings, serviceName: string): k8s.EnvVar[]
     if (stackNames.has(e.name)) {
       throw new Error(`'${prop}' ${show(e.name)} is set by the stack; use the prop that decides it`);
     }
-    const owner = STACK_OWNED_OVERRIDES.find(([, , pattern]) => pattern.test(e.name));
+    const owner = envOwner(e.name);
     if (owner !== undefined) {
-      throw new Error(`'${prop}' ${show(e.name)} overrides what the stack sets; it follows ${owner[1]}`);
+      throw new Error(`'${prop}' ${show(e.name)} overrides what the stack sets; it follows ${owner}`);
     }
     if (env.some((x) => x.name === e.name)) throw new Error(`'${prop}' ${show(e.name)} is given in both 'env' and 'envValueFrom'`);
     env.push(e);

@@ -46,11 +46,11 @@ function stripDocs(node, isPropertyMap = false) {
   return out;
 }
 
-/** Keys of the object literal `export const <name> ... = { 'key': ... }` in lib/config-rules.ts (one source of truth). */
-function ruleKeys(name) {
-  const source = fs.readFileSync(path.join(projectRoot, 'lib', 'config-rules.ts'), 'utf-8');
+/** Keys of the object literal `export const <name> ... = { 'key': ... }` in lib/<file> (one source of truth). */
+function ruleKeys(name, file = 'config-rules.ts') {
+  const source = fs.readFileSync(path.join(projectRoot, 'lib', file), 'utf-8');
   const block = new RegExp(`const ${name}\\b[^=]*= \\{([\\s\\S]*?)\\n\\};`).exec(source);
-  if (!block) throw new Error(`lib/config-rules.ts has no ${name}`);
+  if (!block) throw new Error(`lib/${file} has no ${name}`);
   return [...block[1].matchAll(/^\s*'([^']+)':/gm)].map((m) => m[1]);
 }
 
@@ -60,7 +60,7 @@ function ruleKeys(name) {
  */
 function userView() {
   const view = structuredClone({ ...schema.properties.hazelcast, definitions: schema.definitions });
-  const refused = [...ruleKeys('STACK_OWNED_SECTIONS'), ...ruleKeys('ENTERPRISE_SECTIONS'), 'import'];
+  const refused = [...ruleKeys('STACK_OWNED_SECTIONS', 'stack-owned.ts'), ...ruleKeys('ENTERPRISE_SECTIONS'), 'import'];
   for (const dotted of refused) {
     const parts = dotted.split('.');
     let node = view;

@@ -103,7 +103,7 @@ describe('jvmOptions and env', () => {
     // Keys the stack leaves at their defaults are its too: another join method would split or merge clusters.
     expect(() => synth({ env: { HZ_NETWORK_JOIN_TCPIP_ENABLED: 'true' } })).toThrowError(/'env' "HZ_NETWORK_JOIN_TCPIP_ENABLED" overrides what the stack sets; it follows the stack: Kubernetes discovery/);
     expect(() => synth({ env: { HAZELCAST_KUBERNETES_SERVICE_DNS: 'x' } })).toThrowError(/'env' "HAZELCAST_KUBERNETES_SERVICE_DNS" overrides what the stack sets/);
-    expect(() => synth({ env: { HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_CLUSTERREAD_ENABLED: 'true' } })).toThrowError(/it follows the stack: the probes need the REST API/);
+    expect(() => synth({ env: { HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_CLUSTERREAD_ENABLED: 'true' } })).toThrowError(/it follows the stack: the readiness and liveness probes need its health-check endpoints/);
     expect(() => synth({ env: { HZ_ADVANCEDNETWORK_ENABLED: 'true' } })).toThrowError(/it follows the port prop/);
   });
 });
