@@ -2,11 +2,18 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { MEMBER_PORT_NAME, METRICS_PORT_NAME } from './names';
+import { MEMBER_PORT_NAME, METRICS_PORT_NAME, withAnnotations } from './names';
 import { ClusterSettings } from './settings';
 import { memberEnv } from './member-env';
 import { RESTRICTED_CONTAINER } from './pod-extras';
 import { MEMBER_CONTAINER } from './pod-settings';
+
+/**
+ * The Deployment's or StatefulSet's metadata. kube-score wants imagePullPolicy Always; the image is a pinned
+ * release tag, so IfNotPresent is right and spares a registry round trip on every start (and works where the image
+ * is preloaded).
+ */
+const workloadMetadata = (s: ClusterSettings) => withAnnotations(s.metadata, { 'kube-score/ignore': 'container-image-pull-policy' });
 
 /** Time the JVM gets to exit after Hazelcast's graceful shutdown has given up. */
 const SHUTDOWN_MARGIN = Duration.seconds(30);
@@ -19,12 +26,7 @@ export interface MemberPodRefs {
 /** The member Deployment (without `externalAccess`). */
 export function addMemberDeployment(scope: Construct, s: ClusterSettings, refs: MemberPodRefs): k8s.KubeDeployment {
   return new k8s.KubeDeployment(scope, 'Deployment', {
-    metadata: {
-      ...s.metadata,
-      // kube-score wants imagePullPolicy Always; the image is a pinned release tag, so IfNotPresent is right and
-      // spares a registry round trip on every start (and works where the image is preloaded).
-      annotations: { ...s.annotations, 'kube-score/ignore': 'container-image-pull-policy' },
-    },
+    metadata: workloadMetadata(s),
     spec: {
       replicas: s.replicas,
       selector: { matchLabels: s.selector },
@@ -42,10 +44,7 @@ export function addMemberDeployment(scope: Construct, s: ClusterSettings, refs: 
  */
 export function addMemberStatefulSet(scope: Construct, s: ClusterSettings, refs: MemberPodRefs): k8s.KubeStatefulSet {
   return new k8s.KubeStatefulSet(scope, 'StatefulSet', {
-    metadata: {
-      ...s.metadata,
-      annotations: { ...s.annotations, 'kube-score/ignore': 'container-image-pull-policy' },
-    },
+    metadata: workloadMetadata(s),
     spec: {
       replicas: s.replicas,
       serviceName: refs.service.name,

@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ipFamilyServiceSpec } from './ip-families';
-import { MEMBER_SERVICE_LABEL, POD_NAME_LABEL } from './names';
+import { MEMBER_SERVICE_LABEL, POD_NAME_LABEL, servicePort, withAnnotations } from './names';
 import type { ClusterSettings } from './settings';
 
 /** The spec of the member Service, beyond selector and ports, from `service`. */
@@ -17,15 +17,9 @@ export function memberServiceSpec(s: ClusterSettings): Partial<k8s.ServiceSpec> 
   };
 }
 
-/**
- * The member port of a Service. `appProtocol: tcp` tells a service mesh not to sniff it: Hazelcast's protocol is
- * server-first (the member speaks first on some paths), which HTTP detection takes for a stalled request.
- */
+/** The member port of a Service. */
 export function memberServicePort(s: ClusterSettings, portName: string, nodePort?: number): k8s.ServicePort {
-  return {
-    name: portName, port: s.port, targetPort: k8s.IntOrString.fromString(portName), appProtocol: 'tcp',
-    ...(nodePort !== undefined ? { nodePort } : {}),
-  };
+  return servicePort(portName, s.port, 'tcp', nodePort);
 }
 
 /** Names of the per-member Services: the StatefulSet's pod names, `<name>-<ordinal>`. */
@@ -41,13 +35,10 @@ export function memberServiceNames(s: ClusterSettings): string[] {
 export function addMemberServices(scope: Construct, s: ClusterSettings, portName: string): k8s.KubeService[] {
   const smart = s.external.smart;
   if (!smart) return [];
-  const annotations = { ...s.annotations, ...smart.annotations };
   return memberServiceNames(s).map((name) => new k8s.KubeService(scope, `MemberService-${name}`, {
     metadata: {
-      name,
-      namespace: s.namespace,
+      ...withAnnotations({ name, namespace: s.namespace, annotations: s.annotations }, smart.annotations),
       labels: { ...s.labels, [MEMBER_SERVICE_LABEL]: s.name },
-      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
     spec: {
       ...ipFamilyServiceSpec(s.ipFamilies),

@@ -1,7 +1,7 @@
 // Networking: the member Service (what clients and discovery use), the metrics Service and the NetworkPolicy.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { MEMBER_PORT_NAME, METRICS_PORT_NAME } from './names';
+import { MEMBER_PORT_NAME, METRICS_PORT_NAME, servicePort, withAnnotations } from './names';
 import { ClusterSettings } from './settings';
 import { memberServicePort, memberServiceSpec } from './member-services';
 import { ipFamilyServiceSpec } from './ip-families';
@@ -12,9 +12,8 @@ import { ipFamilyServiceSpec } from './ip-families';
  */
 export function addMemberService(scope: Construct, s: ClusterSettings): k8s.KubeService {
   const x = s.external;
-  const annotations = x.serviceAnnotations ? { ...s.annotations, ...x.serviceAnnotations } : s.annotations;
   return new k8s.KubeService(scope, 'Service', {
-    metadata: { ...s.metadata, ...(annotations ? { annotations } : {}) },
+    metadata: withAnnotations(s.metadata, x.serviceAnnotations),
     spec: {
       ...ipFamilyServiceSpec(s.ipFamilies),
       ...memberServiceSpec(s),
@@ -32,9 +31,7 @@ export function addMetricsService(scope: Construct, s: ClusterSettings): k8s.Kub
     spec: {
       ...ipFamilyServiceSpec(s.ipFamilies),
       selector: s.selector,
-      ports: [{
-        name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), appProtocol: 'http',
-      }],
+      ports: [servicePort(METRICS_PORT_NAME, s.metricsPort, 'http')],
     },
   });
 }

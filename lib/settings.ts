@@ -13,7 +13,7 @@ import {
 import { PARTITION_COUNT_PROPERTY, RenderContext, jetSettings, renderHazelcastConfig } from './hazelcast-config';
 import { IpFamilySettings, resolveIpFamilies } from './ip-families';
 import { checkAnnotations, checkImageReference, checkSpreadConstraints, checkTolerations } from './kubernetes-rules';
-import { DEFAULT_IMAGE, DEFAULT_PARTITION_COUNT, Labels } from './names';
+import { DEFAULT_IMAGE, DEFAULT_PARTITION_COUNT, Labels, standardLabels } from './names';
 import { PlatformSettings, resolvePlatformSettings } from './platform-options';
 import { PodSettings, resolvePodSettings } from './pod-settings';
 import { checkPropTypes } from './prop-types';
@@ -173,15 +173,8 @@ export function resolveSettings(props: HazelcastClusterProps): ClusterSettings {
   const clientPeers = (props.clientsFrom ?? []).map((source, i) => clientPeer(`clientsFrom[${i}]`, source, clientLabel));
 
   const selector = { name };
-  const stackLabels = {
-    ...selector,
-    'app.kubernetes.io/name': 'hazelcast',
-    'app.kubernetes.io/instance': name,
-    // The version is known for the stack's own image only.
-    ...(image === DEFAULT_IMAGE ? { 'app.kubernetes.io/version': HAZELCAST_VERSION } : {}),
-    'app.kubernetes.io/component': 'member',
-    'app.kubernetes.io/managed-by': 'cdk8s',
-  };
+  // The version is known for the stack's own image only.
+  const stackLabels = { ...selector, ...standardLabels(name, 'member', image === DEFAULT_IMAGE ? HAZELCAST_VERSION : undefined) };
   for (const [key, value] of Object.entries(props.labels ?? {})) {
     checkLabel('labels', key, value);
     if (key in stackLabels) {

@@ -12,6 +12,7 @@ import { HazelcastCluster } from './hazelcast-cluster';
 import { jetSettings } from './hazelcast-config';
 import { checkImageReference } from './kubernetes-rules';
 import { RESTRICTED_CONTAINER } from './pod-extras';
+import { standardLabels } from './names';
 import { jarCopyContainer } from './user-code';
 import { checkDns1035Label, checkInteger, show } from './validation';
 
@@ -89,12 +90,7 @@ export class HazelcastUpgradeCopy extends Construct {
     const name = `${to.name}-upgrade-copy`;
     // the Job's pods carry it as their job-name label (63 characters at most)
     checkDns1035Label(`HazelcastUpgradeCopy Job name (the new cluster's name ${show(to.name)} + "-upgrade-copy")`, name);
-    const labels = {
-      'app.kubernetes.io/name': 'hazelcast',
-      'app.kubernetes.io/instance': name,
-      'app.kubernetes.io/component': 'upgrade-copy',
-      'app.kubernetes.io/managed-by': 'cdk8s',
-    };
+    const labels = standardLabels(name, 'upgrade-copy');
     const jvm = { 'cpu': k8s.Quantity.fromString('200m'), 'memory': k8s.Quantity.fromString('384Mi'), 'ephemeral-storage': k8s.Quantity.fromString('64Mi') };
     this.job = new k8s.KubeJob(this, 'Job', {
       metadata: { name, namespace: to.namespace, labels },

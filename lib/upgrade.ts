@@ -6,7 +6,7 @@
 // removed.
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { DEFAULT_PARTITION_COUNT, MEMBER_PORT_NAME } from './names';
+import { DEFAULT_PARTITION_COUNT, MEMBER_PORT_NAME, servicePort, standardLabels } from './names';
 import type { HazelcastConfig, MapConfig } from '../imports/hazelcast-config';
 import { validateWithApiSchema } from './api-schema';
 import { refuseObjectCollisions } from './collisions';
@@ -43,16 +43,11 @@ export class HazelcastClientService extends Construct {
       metadata: {
         name: props.name,
         namespace: target.namespace,
-        labels: {
-          'app.kubernetes.io/name': 'hazelcast',
-          'app.kubernetes.io/instance': props.name,
-          'app.kubernetes.io/component': 'client-service',
-          'app.kubernetes.io/managed-by': 'cdk8s',
-        },
+        labels: standardLabels(props.name, 'client-service'),
       },
       spec: {
         selector: target.selector,
-        ports: [{ name: MEMBER_PORT_NAME, port: target.port, targetPort: k8s.IntOrString.fromString(MEMBER_PORT_NAME), appProtocol: 'tcp' }],
+        ports: [servicePort(MEMBER_PORT_NAME, target.port, 'tcp')],
       },
     });
   }
