@@ -1,10 +1,12 @@
 // The props of HazelcastCluster: the cluster, its size, its member config and its network (this file), and its
-// pods on the platform (pod-props.ts). Types only: settings.ts checks every prop once and resolves the defaults.
+// pods on the platform (pod-props.ts). Types, and each prop's runtime kind beside them (which TypeScript makes
+// complete: a prop without a kind does not compile); settings.ts checks every prop once and resolves the defaults.
 import { Duration, Size } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 import type { HazelcastConfig } from '../imports/hazelcast-config';
 import type { ClientSource } from './client-access';
 import type { ExternalAccessOptions, MemberServiceOptions } from './external-access';
+import type { PropKind } from './names';
 import type { HazelcastPodProps } from './pod-props';
 import type { UserCode } from './user-code';
 
@@ -217,3 +219,14 @@ export interface HazelcastClusterProps extends HazelcastPodProps {
    */
   readonly loggingLevel?: 'OFF' | 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE' | 'ALL';
 }
+
+/** The runtime kind of each prop above (prop-types.ts checks it for callers that bypass TypeScript's types). */
+export const CLUSTER_PROP_KINDS = {
+  name: 'string', namespace: 'string', replicas: 'integer', dnsDomain: 'string', image: 'string', port: 'integer',
+  memoryLimit: 'Size', heapSize: 'Size', ephemeralStorage: 'Size', cpuRequestMillis: 'integer',
+  cpuLimitMillis: 'integer', gracefulShutdownTimeout: 'Duration', labels: 'stringMap', clusterName: 'string',
+  config: 'object', jvmOptions: 'stringList', env: 'object', envValueFrom: 'object', envFrom: 'list',
+  ipFamilies: 'stringList', ipFamilyPolicy: 'string', metrics: 'object', networkPolicy: 'boolean', service: 'object',
+  externalAccess: 'object', externalClientCidrs: 'stringList', clientsFrom: 'list', userCode: 'object',
+  loggingLevel: 'string',
+} as const satisfies { readonly [K in Exclude<keyof HazelcastClusterProps, keyof HazelcastPodProps>]-?: PropKind };

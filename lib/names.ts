@@ -14,6 +14,10 @@ export const DEFAULT_PARTITION_COUNT = 271;
 export const MEMBER_PORT_NAME = 'hazelcast';
 export const METRICS_PORT_NAME = 'metrics';
 
+/** The runtime type of a prop, which prop-types.ts checks for callers that bypass TypeScript's types. */
+export type PropKind = 'string' | 'integer' | 'boolean' | 'Size' | 'Duration' | 'object' | 'stringMap' | 'stringList' | 'list'
+  | 'probe' | 'probeOrBoolean';
+
 /** Label keys to values (or annotations). */
 export type Labels = { readonly [key: string]: string };
 

@@ -1,8 +1,9 @@
 // The props of HazelcastCluster that shape its pods on the platform: pull policy and identity, scheduling, probes,
-// labels and annotations, and what the pods carry beyond the member (volumes, init containers, sidecars). Types
-// only: settings.ts checks and resolves them.
+// labels and annotations, and what the pods carry beyond the member (volumes, init containers, sidecars). Types,
+// and each prop's runtime kind; settings.ts and pod-settings.ts check and resolve them.
 import * as k8s from '../imports/k8s';
 import type { DisruptionBudgetOptions, PodIdentityOptions, ServiceAccountOptions } from './platform-options';
+import type { PropKind } from './names';
 import type { ProbeTimings } from './probes';
 
 /** How the member pods run on the platform; part of `HazelcastClusterProps`. */
@@ -140,3 +141,13 @@ export interface HazelcastPodProps {
    */
   readonly sidecars?: k8s.Container[];
 }
+
+/** The runtime kind of each prop above (prop-types.ts checks it for callers that bypass TypeScript's types). */
+export const POD_PROP_KINDS = {
+  imagePullPolicy: 'string', serviceAccount: 'object', podDisruptionBudget: 'object', podIdentity: 'object',
+  imagePullSecrets: 'stringList', nodeAntiAffinity: 'string', zoneAware: 'boolean', nodeSelector: 'stringMap',
+  tolerations: 'list', readinessProbe: 'probe', livenessProbe: 'probe', startupProbe: 'probeOrBoolean',
+  podLabels: 'stringMap', podAnnotations: 'stringMap', commonAnnotations: 'stringMap', priorityClassName: 'string',
+  topologySpreadConstraints: 'list', extraVolumes: 'list', extraVolumeMounts: 'list', initContainers: 'list',
+  sidecars: 'list',
+} as const satisfies { readonly [K in keyof HazelcastPodProps]-?: PropKind };

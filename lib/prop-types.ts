@@ -1,26 +1,15 @@
 // The shape of every HazelcastCluster prop, checked in one pass before anything is built, for callers that bypass
 // TypeScript's types (plain JavaScript, props read from YAML or JSON): a wrong type is an error naming the prop and
 // the type it takes, never a TypeError from deep inside a builder, and "false" is not read as on.
+import { CLUSTER_PROP_KINDS } from './cluster-props';
+import type { PropKind } from './names';
+import { POD_PROP_KINDS } from './pod-props';
 import { show } from './validation';
 
-type Kind = 'string' | 'integer' | 'boolean' | 'Size' | 'Duration' | 'object' | 'stringMap' | 'stringList' | 'list'
-  | 'probe' | 'probeOrBoolean';
+type Kind = PropKind;
 
-/** Each prop's kind. Ranges, names and cross-prop rules are checked where each prop is resolved. */
-export const PROP_KINDS: { readonly [prop: string]: Kind } = {
-  name: 'string', namespace: 'string', replicas: 'integer', dnsDomain: 'string', image: 'string', port: 'integer',
-  memoryLimit: 'Size', heapSize: 'Size', ephemeralStorage: 'Size', cpuRequestMillis: 'integer', cpuLimitMillis: 'integer',
-  gracefulShutdownTimeout: 'Duration', labels: 'stringMap', clusterName: 'string', config: 'object',
-  jvmOptions: 'stringList', env: 'object' /* values: member-env.ts, pointing at envValueFrom */, envValueFrom: 'object', envFrom: 'list', imagePullPolicy: 'string',
-  serviceAccount: 'object', podDisruptionBudget: 'object', podIdentity: 'object', ipFamilies: 'stringList',
-  ipFamilyPolicy: 'string', imagePullSecrets: 'stringList', nodeAntiAffinity: 'string', zoneAware: 'boolean',
-  nodeSelector: 'stringMap', tolerations: 'list', metrics: 'object', networkPolicy: 'boolean', service: 'object',
-  externalAccess: 'object', externalClientCidrs: 'stringList', clientsFrom: 'list', userCode: 'object',
-  readinessProbe: 'probe', livenessProbe: 'probe', startupProbe: 'probeOrBoolean', loggingLevel: 'string',
-  podLabels: 'stringMap', podAnnotations: 'stringMap', commonAnnotations: 'stringMap', priorityClassName: 'string',
-  topologySpreadConstraints: 'list', extraVolumes: 'list', extraVolumeMounts: 'list', initContainers: 'list',
-  sidecars: 'list',
-};
+/** Each prop's kind (declared beside each props interface). Ranges, names and cross-prop rules are checked where each prop is resolved. */
+export const PROP_KINDS: { readonly [prop: string]: Kind } = { ...CLUSTER_PROP_KINDS, ...POD_PROP_KINDS };
 
 const WHAT: { readonly [kind in Kind]: string } = {
   string: 'a string',
