@@ -6,7 +6,11 @@
 //
 //   E2E_VITEST_CONFIG=e2e/nodes/vitest.bench.config.mts bash e2e/nodes/run.sh e2e/bench/formation-timeline.e2e-bench.ts
 //
-// FORMATION_SIZES (default "3,4") and FORMATION_REPS (default 5) choose the runs.
+// FORMATION_SIZES (default "3,4") and FORMATION_REPS (default 5) choose the runs; FORMATION_LOGGING sets the members'
+// `loggingLevel` (e.g. DEBUG, for the join's and the partition service's own messages); FORMATION_LOG_DIR (default
+// /tmp/formation-logs) receives every member's whole log, one file per pod, kept after the namespace is gone.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'vitest';
 import {
   createRestrictedNamespace, deleteNamespace, kubectl, memberLog, synthYaml, waitForCluster,
@@ -14,6 +18,8 @@ import {
 
 const sizes = (process.env.FORMATION_SIZES ?? '3,4').split(',').map(Number);
 const reps = Number(process.env.FORMATION_REPS ?? 5);
+const loggingLevel = process.env.FORMATION_LOGGING as 'DEBUG' | 'INFO' | undefined;
+const logDir = process.env.FORMATION_LOG_DIR ?? '/tmp/formation-logs';
 
 /** Hazelcast's log line time (`2026-12-04 05:00:00,123`), as epoch ms in UTC. */
 function logTime(line: string): number | undefined {
@@ -39,13 +45,17 @@ async function timeline(ns: string, t0: number): Promise<string[]> {
     out.push(`  ${p.metadata.name} on ${p.spec.nodeName} (${p.status.podIP}): scheduled ${s(Date.parse(cond('PodScheduled')))}, `
       + `container ${started ? s(Date.parse(started)) : '-'}, ready ${cond('Ready') ? s(Date.parse(cond('Ready'))) : '-'}, `
       + `restarts ${p.status.containerStatuses?.[0]?.restartCount ?? '-'}`);
-    const log = (await memberLog(ns, p.metadata.name)).split('\n');
+    const text = await memberLog(ns, p.metadata.name);
+    fs.mkdirSync(path.join(logDir, ns), { recursive: true });
+    fs.writeFileSync(path.join(logDir, ns, `${p.metadata.name}.log`), text);
+    const log = text.split('\n');
     const first = log.map(logTime).find((t) => t !== undefined);
     if (first !== undefined) out.push(`    ${s(first)} first log line`);
+    let t: number | undefined; // a member list spans several lines; its time is the line before it
     for (const line of log) {
+      t = logTime(line) ?? t;
       const mark = MARKS.find(([, re]) => re.test(line));
-      const t = logTime(line);
-      if (mark && t !== undefined) out.push(`    ${s(t)} ${mark[0]}: ${line.replace(/^\S+ \S+ /, '').slice(0, 160)}`);
+      if (mark && t !== undefined) out.push(`    ${s(t)} ${mark[0]}: ${line.replace(/^\S+ \S+ /, '').replace(/\x1b\[[0-9;]*m/g, '').slice(0, 160)}`);
     }
   }
   return out;
@@ -59,7 +69,7 @@ describe('cold start, member by member', () => {
         const ns = `formation-${size}-${rep}`;
         await createRestrictedNamespace(ns);
         const t0 = Date.now();
-        await kubectl(['apply', '-f', '-'], synthYaml({ namespace: ns, replicas: size }));
+        await kubectl(['apply', '-f', '-'], synthYaml({ namespace: ns, replicas: size, loggingLevel }));
         const { ms } = await waitForCluster(ns, 'hazelcast', size, 300_000);
         totals.push(ms);
         console.log([`[formation] ${size} members, start ${rep}: one cluster of ${size} after ${(ms / 1000).toFixed(1)} s`,

@@ -248,14 +248,12 @@ export async function createNamespace(ns: string, v: Variant): Promise<void> {
 }
 
 /**
- * Follows the logs of every member pod of a namespace while a case runs (pods that leave take their logs with them),
- * and counts the partition replicas migrated: the master logs `All migration tasks have been completed. (...,
- * completedMigrations=N, ...)` at the end of each repartitioning round. A round cut short by the next membership
- * change logs nothing, so the count is a lower bound.
+ * Follows the logs of every member pod of a namespace from now on (pods that leave take their logs with them, so
+ * they are read while they run): every line, per pod, in `lines`.
  */
-export class MigrationCounter {
+export class LogFollower {
+  readonly lines = new Map<string, string[]>();
   private readonly followed = new Map<string, ChildProcess>();
-  private readonly lines: string[] = [];
   private readonly since = new Date().toISOString();
   private stopped = false;
   private readonly poller: Promise<void>;
@@ -267,11 +265,13 @@ export class MigrationCounter {
           if (this.followed.has(p.name) || !p.ip) continue;
           const child = spawn('kubectl', ['--kubeconfig', inject('kubeconfig'), 'logs', '-f', p.name, '-n', ns, `--since-time=${this.since}`],
             { stdio: ['ignore', 'pipe', 'ignore'] });
+          const lines: string[] = [];
+          this.lines.set(p.name, lines);
           let rest = '';
           child.stdout!.on('data', (d: Buffer) => {
             const parts = (rest + d.toString()).split('\n');
             rest = parts.pop()!;
-            for (const l of parts) if (l.includes('completedMigrations=')) this.lines.push(l);
+            lines.push(...parts);
           });
           child.on('error', () => undefined);
           this.followed.set(p.name, child);
@@ -281,13 +281,29 @@ export class MigrationCounter {
     })();
   }
 
-  /** Replica migrations completed since the counter started (waits 2 s for the last log lines). */
-  async stop(): Promise<number> {
+  /** Stops following (after 2 s for the last lines); idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
     await new Promise((r) => setTimeout(r, 2000));
     this.stopped = true;
     await this.poller;
     for (const c of this.followed.values()) c.kill();
-    return this.lines
+  }
+}
+
+/**
+ * Counts the partition replicas migrated while a case runs, from every member's log: the master logs `All migration
+ * tasks have been completed. (..., completedMigrations=N, ...)` at the end of each repartitioning round. A round cut
+ * short by the next membership change logs nothing, so the count is a lower bound.
+ */
+export class MigrationCounter {
+  private readonly follower: LogFollower;
+  constructor(ns: string, v: Variant) { this.follower = new LogFollower(ns, v); }
+
+  /** Replica migrations completed since the counter started (waits 2 s for the last log lines). */
+  async stop(): Promise<number> {
+    await this.follower.stop();
+    return [...this.follower.lines.values()].flat()
       .filter((l) => l.includes('All migration tasks have been completed'))
       .reduce((n, l) => n + Number(/completedMigrations=(\d+)/.exec(l)?.[1] ?? 0), 0);
   }
