@@ -153,12 +153,15 @@ export async function podsOf(ns: string, v: Variant): Promise<Pod[]> {
   }));
 }
 
-/** Exactly `size` pods (none terminating), all Ready, all in one cluster of `size`, and cluster-safe when `safe`. */
-export async function settled(ns: string, v: Variant, size: number, safe: boolean): Promise<Pod[]> {
+/**
+ * Exactly `size` pods (none terminating), all Ready, every member in a cluster of `clusterSize` (default: all in one
+ * cluster of `size`; 1 for members that do not look for each other), and cluster-safe when `safe`.
+ */
+export async function settled(ns: string, v: Variant, size: number, safe: boolean, clusterSize = size): Promise<Pod[]> {
   return waitFor(`${size} settled members of ${ns}`, SETTLE_TIMEOUT_MS, async () => {
     const pods = await podsOf(ns, v);
     if (pods.length !== size || !pods.every((p) => p.ready && !p.terminating && p.ip)) return undefined;
-    if (!(await Promise.all(pods.map((p) => clusterSizeOf(p.ip)))).every((s) => s === size)) return undefined;
+    if (!(await Promise.all(pods.map((p) => clusterSizeOf(p.ip)))).every((s) => s === clusterSize)) return undefined;
     if (safe && !(await Promise.all(pods.map((p) => clusterSafe(p.ip)))).every(Boolean)) return undefined;
     return pods;
   }, 250);

@@ -9,6 +9,8 @@
 //   E2E_VITEST_CONFIG=e2e/nodes/vitest.bench.config.mts bash e2e/nodes/run.sh e2e/bench/scale-down-timeline.e2e-bench.ts
 //
 // SCALEDOWN_REPS (default 5) and SCALEDOWN_DATA_MB choose the runs; member sizes as e2e/bench/members.ts says.
+// SCALEDOWN_VARIANTS (default stack; comma list of stack, defaults, tuned) compares candidates in the same run,
+// interleaved per repetition: `tuned` are the stack plus each set of BENCH_TUNED_JVM_OPTIONS (members.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { it } from 'vitest';
@@ -20,7 +22,9 @@ import {
 const reps = Number(process.env.SCALEDOWN_REPS ?? 5);
 const dataMb = Number(process.env.SCALEDOWN_DATA_MB ?? 1536);
 const logDir = process.env.SCALEDOWN_LOG_DIR ?? '/tmp/scale-down-logs';
-const stack = ALL_VARIANTS.find((v) => v.key === 'stack')!;
+const wantedKeys = (process.env.SCALEDOWN_VARIANTS ?? 'stack').split(',').map((k) => k.trim());
+const candidates = ALL_VARIANTS.filter((v) => v.kind === 'deployment'
+  && (wantedKeys.includes(v.key) || (wantedKeys.includes('tuned') && v.key.startsWith('tuned'))));
 
 /** The log lines that mark a step of a scale-down, as Hazelcast 5.7 prints them at INFO. */
 const MARKS = /Shutdown request|shutdown|Members \{size|All migration tasks|Remaining migration|master|Master|Fetching partition|SHUTTING_DOWN|SHUTDOWN/;
@@ -40,29 +44,30 @@ function masterIn(log: string[]): string | undefined {
 }
 
 it(`graceful scale 6 -> 3 with ${dataMb} MiB, ${reps} repetitions, step by step`, async () => {
-  const totals: Array<{ ms: number; masterLeft: boolean }> = [];
-  for (let rep = 1; rep <= reps; rep++) {
-    const ns = `scale-down-${rep}`;
-    await createNamespace(ns, stack);
+  if (candidates.length === 0) throw new Error(`SCALEDOWN_VARIANTS=${process.env.SCALEDOWN_VARIANTS}: none of stack, defaults, tuned`);
+  const totals = new Map<string, Array<{ ms: number; masterLeft: boolean }>>(candidates.map((v) => [v.key, []]));
+  for (let rep = 1; rep <= reps; rep++) for (const variant of candidates) {
+    const ns = `scale-down-${variant.key}-${rep}`;
+    await createNamespace(ns, variant);
     let follower: LogFollower | undefined;
     try {
-      await kubectl(['apply', '-f', '-'], stack.yaml(ns, 6));
-      const pods = await settled(ns, stack, 6, false);
+      await kubectl(['apply', '-f', '-'], variant.yaml(ns, 6));
+      const pods = await settled(ns, variant, 6, false);
       const entries = entriesIn(dataMb);
-      await writeData(stack, pods, entries);
-      await settled(ns, stack, 6, true);
-      follower = new LogFollower(ns, stack);
+      await writeData(variant, pods, entries);
+      await settled(ns, variant, 6, true);
+      follower = new LogFollower(ns, variant);
       await new Promise((r) => setTimeout(r, 3000)); // every follower attached
-      const before = await podsOf(ns, stack);
+      const before = await podsOf(ns, variant);
       const masterIp = masterIn((await kubectl(['logs', before[0].name, '-n', ns])).split('\n'));
       const t0 = Date.now();
-      const down = await timed(async () => { await scale(ns, stack, 3); return settled(ns, stack, 3, true); });
+      const down = await timed(async () => { await scale(ns, variant, 3); return settled(ns, variant, 3, true); });
       await follower.stop();
       const left = before.filter((p) => !down.value.some((q) => q.name === p.name));
       const masterLeft = left.some((p) => p.ip === masterIp);
-      const missing = await lost(stack, down.value, entries);
-      totals.push({ ms: down.ms, masterLeft });
-      const out = [`[scale-down] rep ${rep}: 6 -> 3 with ${dataMb} MiB settled and safe after ${sec(down.ms)} s, ${missing} entries lost; `
+      const missing = await lost(variant, down.value, entries);
+      totals.get(variant.key)!.push({ ms: down.ms, masterLeft });
+      const out = [`[scale-down] ${variant.name}, rep ${rep}: 6 -> 3 with ${dataMb} MiB settled and safe after ${sec(down.ms)} s, ${missing} entries lost; `
         + `master ${masterIp} ${masterLeft ? 'LEFT' : 'stayed'}; left: ${left.map((p) => `${p.name} (${p.ip})`).join(', ')}`];
       fs.mkdirSync(path.join(logDir, ns), { recursive: true });
       for (const [pod, lines] of follower.lines) {
@@ -79,10 +84,14 @@ it(`graceful scale 6 -> 3 with ${dataMb} MiB, ${reps} repetitions, step by step`
       console.log(out.join('\n'));
     } finally {
       await follower?.stop();
-      await teardown(ns, stack);
+      await teardown(ns, variant);
     }
   }
-  const ms = totals.map((x) => x.ms);
-  console.log(`[scale-down] ${totals.map((x) => `${sec(x.ms)} s${x.masterLeft ? ' (master left)' : ''}`).join(', ')}; `
-    + `median ${sec(median(ms))} s, max ${sec(Math.max(...ms))} s`);
+  for (const v of candidates) {
+    const xs = totals.get(v.key)!;
+    if (xs.length === 0) { console.log(`[scale-down] ${v.name}: no repetition finished`); continue; }
+    const ms = xs.map((x) => x.ms);
+    console.log(`[scale-down] ${v.name}: ${xs.map((x) => `${sec(x.ms)} s${x.masterLeft ? ' (master left)' : ''}`).join(', ')}; `
+      + `median ${sec(median(ms))} s, max ${sec(Math.max(...ms))} s`);
+  }
 });

@@ -2,9 +2,11 @@
 // number of members and with the data, on the real-node harness (e2e/nodes/). A benchmark, not a test: it prints two
 // tables; after printing, it fails only if the stack lost an entry or a case failed.
 //
-//   members: for n in BENCH_SHAPE_MEMBERS (default 1,2,3,4,6): cold start of n (until n Ready members report
-//            cluster-size n), then, for n >= 2, BENCH_SHAPE_SCALE_DOWN_MB of entries (default 512) and a graceful
-//            scale-down by one member, n -> n-1, until settled and cluster-safe.
+//   members: for n in BENCH_SHAPE_MEMBERS (default 1,2,3,4,6): a lone start of n (the same pods on the same nodes with
+//            Kubernetes discovery off, until n Ready members each report cluster-size 1: what n JVMs cost to start
+//            side by side, without forming), then the cold start of n (until n Ready members report cluster-size n),
+//            then, for n >= 2, BENCH_SHAPE_SCALE_DOWN_MB of entries (default 512) and a graceful scale-down by one
+//            member, n -> n-1, until settled and cluster-safe. "Formation cost" = cold start / lone start, per run.
 //   data:    for d in BENCH_SHAPE_DATA_MB (default 102,512,1024: 0.1, 0.5, 1 GiB): cold start of 6, d MiB of entries,
 //            graceful scale 6 -> 3 (the cluster benchmark's case) until settled and cluster-safe.
 // A cold start against data is not a case: without persistence (Enterprise only) a new cluster starts empty, so the
@@ -35,7 +37,8 @@ const SCALE_DOWN_MB = Number(process.env.BENCH_SHAPE_SCALE_DOWN_MB ?? 512);
 const stack = ALL_VARIANTS.find((v) => v.key === 'stack')!;
 
 interface Sample { ms: number; lost?: number; handOverMiB?: number }
-const samples = new Map<string, Sample[]>(); // `cold/<n>`, `down/<n>`, `write/<mb>`, `down6to3/<mb>`
+const samples = new Map<string, Sample[]>(); // `lone/<n>`, `cold/<n>`, `down/<n>`, `write/<mb>`, `down6to3/<mb>`
+const formationRatios = new Map<number, number[]>(); // n -> cold / lone, per run
 const errors: string[] = [];
 const add = (key: string, s: Sample) => {
   samples.set(key, [...(samples.get(key) ?? []), s]);
@@ -43,8 +46,35 @@ const add = (key: string, s: Sample) => {
   console.log(`BENCH shape ${key}: ${sec(s.ms)} s${s.lost === undefined ? '' : `, ${s.lost} entries lost`}${rate}`);
 };
 
+/** The stack's manifests for n members with Kubernetes discovery off: each member starts alone (multicast is off too). */
+function loneYaml(ns: string, n: number): string {
+  const yaml = stack.yaml(ns, n);
+  const lone = yaml.replace(/(- name: HZ_NETWORK_JOIN_KUBERNETES_ENABLED\n\s+value: )"true"/, '$1"false"');
+  if (lone === yaml) throw new Error('lone start: no HZ_NETWORK_JOIN_KUBERNETES_ENABLED "true" in the synthesized YAML');
+  return lone;
+}
+
+/** Lone start of n: n members that do not look for each other, until each is Ready in a cluster of 1. */
+async function loneCase(n: number, run: number): Promise<number | undefined> {
+  const ns = `shape-${run}-lone-${n}`;
+  await createNamespace(ns, stack);
+  try {
+    const lone = await timed(async () => {
+      await kubectl(['apply', '-f', '-'], loneYaml(ns, n));
+      return settled(ns, stack, n, false, 1);
+    });
+    add(`lone/${n}`, { ms: lone.ms });
+    return lone.ms;
+  } catch (e) {
+    errors.push(`lone ${n}, run ${run + 1}: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    await teardown(ns, stack);
+  }
+}
+
 /** Cold start of n; with n >= 2, SCALE_DOWN_MB of entries and a graceful scale-down to n - 1. */
-async function membersCase(n: number, run: number): Promise<void> {
+async function membersCase(n: number, run: number, loneMs: number | undefined): Promise<void> {
   const ns = `shape-${run}-members-${n}`;
   await createNamespace(ns, stack);
   try {
@@ -53,6 +83,7 @@ async function membersCase(n: number, run: number): Promise<void> {
       return settled(ns, stack, n, false);
     });
     add(`cold/${n}`, { ms: cold.ms });
+    if (loneMs !== undefined) formationRatios.set(n, [...(formationRatios.get(n) ?? []), cold.ms / loneMs]);
     if (n < 2) return;
     const entries = entriesIn(SCALE_DOWN_MB);
     await writeData(stack, cold.value, entries);
@@ -94,6 +125,10 @@ const rateCell = (key: string) => {
   const xs = (samples.get(key) ?? []).filter((s) => s.handOverMiB !== undefined).map((s) => s.handOverMiB! / (s.ms / 1000));
   return xs.length ? `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})` : 'n/a';
 };
+const ratioCell = (n: number) => {
+  const xs = formationRatios.get(n) ?? [];
+  return xs.length ? `${median(xs).toFixed(2)}x (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})` : 'n/a';
+};
 const lostCell = (key: string) => {
   const xs = (samples.get(key) ?? []).map((s) => s.lost ?? 0);
   return xs.length ? String(Math.max(...xs)) : 'n/a';
@@ -101,11 +136,11 @@ const lostCell = (key: string) => {
 
 function tables(): string[] {
   const byMembers = [
-    `| members n | cold start of n, s | graceful n -> n-1 with ${SCALE_DOWN_MB} MiB, s | data the leaving member held, MiB | hand-over rate, MiB/s | entries lost (max) |`,
-    '| --- | --- | --- | --- | --- | --- |',
-    ...MEMBERS.map((n) => n < 2
-      ? `| ${n} | ${cell(`cold/${n}`)} | - | - | - | - |`
-      : `| ${n} | ${cell(`cold/${n}`)} | ${cell(`down/${n}`)} | ${((2 * SCALE_DOWN_MB) / n).toFixed(0)} | ${rateCell(`down/${n}`)} | ${lostCell(`down/${n}`)} |`),
+    `| members n | lone start of n, s | cold start of n, s | formation cost (cold / lone) | graceful n -> n-1 with ${SCALE_DOWN_MB} MiB, s | data the leaving member held, MiB | hand-over rate, MiB/s | entries lost (max) |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...MEMBERS.map((n) => `| ${n} | ${cell(`lone/${n}`)} | ${cell(`cold/${n}`)} | ${ratioCell(n)} | ${n < 2
+      ? '- | - | - | -'
+      : `${cell(`down/${n}`)} | ${((2 * SCALE_DOWN_MB) / n).toFixed(0)} | ${rateCell(`down/${n}`)} | ${lostCell(`down/${n}`)}`} |`),
   ];
   const byData = [
     '| data | write through a client, s | graceful 6 -> 3, s | data the 3 leaving members held, MiB | hand-over rate, MiB/s | entries lost (max) |',
@@ -118,7 +153,7 @@ function tables(): string[] {
 it(`shape of cost: members ${MEMBERS.join(',')}, data ${DATA_SIZES_MB.join(',')} MiB, ${RUNS} run(s)`, async () => {
   const nodes = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])).items.length;
   for (let run = 0; run < RUNS; run++) {
-    for (const n of MEMBERS) await membersCase(n, run);
+    for (const n of MEMBERS) await membersCase(n, run, await loneCase(n, run));
     for (const mb of DATA_SIZES_MB) await dataCase(mb, run);
   }
   const lostAny = [...samples.entries()].filter(([, xs]) => xs.some((s) => (s.lost ?? 0) > 0)).map(([k]) => k);
