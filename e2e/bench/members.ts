@@ -297,7 +297,7 @@ export class LogFollower {
 /**
  * Counts the partition replicas migrated while a case runs, from every member's log: the master logs `All migration
  * tasks have been completed. (..., completedMigrations=N, ...)` at the end of each repartitioning round. A round cut
- * short by the next membership change logs nothing, so the count is a lower bound.
+ * short (`Rebalance process was aborted` or `failed`) is not counted, so the count is a lower bound.
  */
 export class MigrationCounter {
   private readonly follower: LogFollower;
