@@ -10,10 +10,6 @@ import { STACK_PROPERTIES, envOwner, propertyOwner } from './stack-owned';
 import { ipFamilyJvmOptions } from './ip-families';
 import { checkEnvName, checkToken, show } from './validation';
 
-/** Hazelcast's property for the migrations a member takes part in at once, and the stack's value. */
-export const MAX_PARALLEL_MIGRATIONS_PROPERTY = 'hazelcast.partition.max.parallel.migrations';
-export const MAX_PARALLEL_MIGRATIONS = 30;
-
 /** JVM options: the stack's (heap, join wait, shutdown, config file, JMX), then the checked `jvmOptions`. */
 export function memberJvmOptions(s: ClusterSettings): string[] {
   const jvmOptions = [
@@ -25,11 +21,6 @@ export function memberJvmOptions(s: ClusterSettings): string[] {
     `-D${JOIN_WAIT_PROPERTY}=2`,
     // Stopping members hand their partitions over before they leave instead of dropping them.
     '-Dhazelcast.shutdownhook.policy=GRACEFUL',
-    // Migrations one member may take part in at once (Hazelcast: 10). When several members leave together, the
-    // remaining ones receive from all of them; at 10 each, 6 -> 3 members spent ~35 ms per migration, at 30 ~22 ms
-    // (e2e/bench/scale-down-timeline.e2e-bench.ts, docs/explanation/performance.md). Chunked migration still caps the
-    // data in flight per member (250 MB). The same -D in `jvmOptions` comes later on the command line and wins.
-    `-D${MAX_PARALLEL_MIGRATIONS_PROPERTY}=${MAX_PARALLEL_MIGRATIONS}`,
     `-Dhazelcast.graceful.shutdown.max.wait=${s.shutdownSeconds}`,
     ...(s.memberConfig !== undefined ? [`-Dhazelcast.config=${CONFIG_DIR}/hazelcast.yaml`] : []),
     ...(s.metricsPort !== undefined ? ['-Dhazelcast.jmx=true'] : []),

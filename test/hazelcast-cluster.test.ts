@@ -158,12 +158,6 @@ describe('availability and shutdown', () => {
     expect(envValue(manifests, 'JAVA_OPTS')).toContain('-Dhazelcast.wait.seconds.before.join=2');
   });
 
-  it('lets a member take part in 30 migrations at once (Hazelcast: 10); jvmOptions can set another value, later on the line', () => {
-    expect(envValue(manifests, 'JAVA_OPTS')).toContain('-Dhazelcast.partition.max.parallel.migrations=30');
-    const opts = envValue(synth({ jvmOptions: ['-Dhazelcast.partition.max.parallel.migrations=10'] }), 'JAVA_OPTS')!;
-    expect(opts.lastIndexOf('max.parallel.migrations=10')).toBeGreaterThan(opts.indexOf('max.parallel.migrations=30'));
-  });
-
   it('rolls one member at a time: a new one is up before an old one goes', () => {
     expect(byKind(manifests, 'Deployment').spec.strategy).toEqual({
       type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
