@@ -82,8 +82,12 @@ export const ALL_VARIANTS: Variant[] = [
     clusterName: 'hazelcast', restricted: true, yaml: (ns, replicas) => stackYaml(ns, replicas, options), clusterScoped: () => [],
   })),
 ];
-const wanted = (process.env.BENCH_VARIANTS ?? 'stack,chart,defaults').split(',').map((s) => s.trim());
-export const variants = ALL_VARIANTS.filter((v) => wanted.includes(v.key) || (wanted.includes('tuned') && v.key.startsWith('tuned')));
+/** The variants a comma list names (`tuned` stands for every tuned<i>). */
+export function variantsNamed(list: string): Variant[] {
+  const wanted = list.split(',').map((s) => s.trim());
+  return ALL_VARIANTS.filter((v) => wanted.includes(v.key) || (wanted.includes('tuned') && v.key.startsWith('tuned')));
+}
+export const variants = variantsNamed(process.env.BENCH_VARIANTS ?? 'stack,chart,defaults');
 
 /**
  * The official chart's rendered manifests, as a user would deploy them with `helm install -n <ns>`, changed only where

@@ -16,15 +16,13 @@ import * as path from 'node:path';
 import { it } from 'vitest';
 import { kubectl } from '../harness/cluster';
 import {
-  ALL_VARIANTS, LogFollower, createNamespace, entriesIn, lost, median, podsOf, scale, sec, settled, teardown, timed, writeData,
+  LogFollower, createNamespace, entriesIn, lost, median, podsOf, scale, sec, settled, teardown, timed, variantsNamed, writeData,
 } from './members';
 
 const reps = Number(process.env.SCALEDOWN_REPS ?? 5);
 const dataMb = Number(process.env.SCALEDOWN_DATA_MB ?? 1536);
 const logDir = process.env.SCALEDOWN_LOG_DIR ?? '/tmp/scale-down-logs';
-const wantedKeys = (process.env.SCALEDOWN_VARIANTS ?? 'stack').split(',').map((k) => k.trim());
-const candidates = ALL_VARIANTS.filter((v) => v.kind === 'deployment'
-  && (wantedKeys.includes(v.key) || (wantedKeys.includes('tuned') && v.key.startsWith('tuned'))));
+const candidates = variantsNamed(process.env.SCALEDOWN_VARIANTS ?? 'stack').filter((v) => v.kind === 'deployment');
 
 /** The log lines that mark a step of a scale-down, as Hazelcast 5.7 prints them at INFO. */
 const MARKS = /Shutdown request|shutdown|Members \{size|All migration tasks|Remaining migration|master|Master|Fetching partition|SHUTTING_DOWN|SHUTDOWN/;
