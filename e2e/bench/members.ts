@@ -82,6 +82,58 @@ export const ALL_VARIANTS: Variant[] = [
     clusterName: 'hazelcast', restricted: true, yaml: (ns, replicas) => stackYaml(ns, replicas, options), clusterScoped: () => [],
   })),
 ];
+/**
+ * PROTOTYPE (bench only, issue 19): members that leave in turn, the master last. A preStop hook waits until the
+ * cluster is safe (no other member handing over), then for a slot that depends on the member's place in the
+ * member list (youngest first, the master last), and leaves only if the cluster is still safe and as big; it
+ * gives up waiting after LEAVE_IN_TURN_MAX_WAIT_S. Needs the REST CLUSTER_READ group for the member list.
+ */
+const LEAVE_IN_TURN_MAX_WAIT_S = 20;
+export const LEAVE_IN_TURN_SCRIPT = String.raw`
+say() { echo "$(date -u '+%Y-%m-%d %H:%M:%S,%3N') leave-in-turn: $*" >/proc/1/fd/1; }
+get() {
+  exec 3<>/dev/tcp/127.0.0.1/5701 || return 1
+  printf 'GET %s HTTP/1.0\r\nConnection: close\r\n\r\n' "$1" >&3
+  timeout 2 cat <&3; exec 3<&-
+}
+safe() { get /hazelcast/health | grep -Eq '"clusterSafe" *: *true'; }
+place() {
+  local line i=0 me=-1
+  while IFS= read -r line; do
+    if [[ "$line" == *'Member ['* ]]; then [[ "$line" == *' this'* ]] && me=$i; i=$((i+1)); fi
+  done < <(get /hazelcast/rest/cluster)
+  echo "$me $i"
+}
+end=$((SECONDS + ${LEAVE_IN_TURN_MAX_WAIT_S}))
+say "asked to stop; place $(place)"
+while (( SECONDS < end )); do
+  until safe || (( SECONDS >= end )); do sleep 0.2; done
+  read -r me n < <(place)
+  (( me < 0 || n == 0 )) && { say "not in a member list"; exit 0; }
+  if (( me == 0 )); then rank=$n; else rank=$((n - me)); fi
+  ms=$((rank * 500)); sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+  read -r me2 n2 < <(place)
+  if safe && (( n2 == n )); then say "my turn: place $me of $n"; exit 0; fi
+  say "not yet: place $me of $n, now $n2"
+done
+say "waited $SECONDS s, leaving anyway"
+`;
+function leaveInTurn(yaml: string): string {
+  const file = path.join(fs.mkdtempSync('/tmp/leave-in-turn-'), 'stack.yaml');
+  fs.writeFileSync(file, yaml);
+  const docs = Yaml.load(file).filter((d) => d && d.kind);
+  const deployment = docs.find((d) => d.kind === 'Deployment');
+  const spec = deployment.spec.template.spec;
+  const c = spec.containers.find((x: any) => x.name === 'hazelcast');
+  c.env.push({ name: 'HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_CLUSTERREAD_ENABLED', value: 'true' });
+  c.lifecycle = { preStop: { exec: { command: ['/bin/bash', '-c', LEAVE_IN_TURN_SCRIPT] } } };
+  spec.terminationGracePeriodSeconds += LEAVE_IN_TURN_MAX_WAIT_S;
+  return docs.map((d) => JSON.stringify(d)).join('\n---\n');
+}
+ALL_VARIANTS.push({
+  key: 'turns', name: 'stack + leave in turn (prototype)', kind: 'deployment', selector: 'name=hazelcast',
+  clusterName: 'hazelcast', restricted: true, yaml: (ns, replicas) => leaveInTurn(stackYaml(ns, replicas)), clusterScoped: () => [],
+});
 /** The variants a comma list names (`tuned` stands for every tuned<i>). */
 export function variantsNamed(list: string): Variant[] {
   const wanted = list.split(',').map((s) => s.trim());

@@ -9,7 +9,7 @@
 //   E2E_VITEST_CONFIG=e2e/nodes/vitest.bench.config.mts bash e2e/nodes/run.sh e2e/bench/scale-down-timeline.e2e-bench.ts
 //
 // SCALEDOWN_REPS (default 5) and SCALEDOWN_DATA_MB choose the runs; member sizes as e2e/bench/members.ts says.
-// SCALEDOWN_VARIANTS (default stack; comma list of stack, defaults, tuned) compares candidates in the same run,
+// SCALEDOWN_VARIANTS (default stack; comma list of stack, defaults, tuned, turns) compares candidates in the same run,
 // interleaved per repetition: `tuned` are the stack plus each set of BENCH_TUNED_JVM_OPTIONS (members.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,7 +25,7 @@ const logDir = process.env.SCALEDOWN_LOG_DIR ?? '/tmp/scale-down-logs';
 const candidates = variantsNamed(process.env.SCALEDOWN_VARIANTS ?? 'stack').filter((v) => v.kind === 'deployment');
 
 /** The log lines that mark a step of a scale-down, as Hazelcast 5.7 prints them at INFO. */
-const MARKS = /Shutdown request|shutdown|Members \{size|All migration tasks|Remaining migration|master|Master|Fetching partition|SHUTTING_DOWN|SHUTDOWN/;
+const MARKS = /leave-in-turn|Shutdown request|shutdown|Members \{size|All migration tasks|Remaining migration|master|Master|Fetching partition|SHUTTING_DOWN|SHUTDOWN/;
 
 function logTime(line: string): number | undefined {
   const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}),(\d{3})/.exec(line);
