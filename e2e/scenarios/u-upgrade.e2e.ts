@@ -148,9 +148,29 @@ const oldProps = { namespace: ns, replicas: 2, image: `docker.io/hazelcast/hazel
 /** The copy program's image, as a user would build it (upgrade-copy/Dockerfile), made here by e2e/image/jar-image.sh. */
 const COPY_IMAGE = 'localhost/hz-e2e/upgrade-copy:1';
 
+/**
+ * `npm run build:upgrade-copy`, the documented command. Maven fetches its plugins from Maven Central on a fresh
+ * machine; a refused download fails the build (CI, stop 26, with Maven's own words hidden), so a failed build is
+ * tried once more and then fails the test with Maven's output (its errors go to stdout).
+ */
+function buildCopyJar(): void {
+  let output = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      execFileSync('npm', ['run', '-s', 'build:upgrade-copy'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+      return;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      output = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+      console.log(`npm run build:upgrade-copy failed (attempt ${attempt} of 2):\n${output.split('\n').slice(-40).join('\n')}`);
+    }
+  }
+  throw new Error(`npm run build:upgrade-copy failed twice; Maven said:\n${output.split('\n').slice(-40).join('\n')}`);
+}
+
 /** `npm run build:upgrade-copy` (the documented command), then the jar in an image; imported on every node. */
 async function buildCopyImage(): Promise<void> {
-  execFileSync('npm', ['run', '-s', 'build:upgrade-copy'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  buildCopyJar();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hz-e2e-upgrade-copy-'));
   try {
     const tar = path.join(dir, 'upgrade-copy.oci.tar');
